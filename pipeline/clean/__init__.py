@@ -1,0 +1,64 @@
+"""Stage 1, clean: bytes -> one or more normalized articles, each mapped into the source.
+
+``clean(raw)`` decodes the bytes, strips HTML, normalizes Unicode, takes metadata lines out
+and splits related-article blocks into their own documents. Offsets of every later stage are
+converted back to the decoded source text through each document's :class:`MappedText`.
+"""
+
+from __future__ import annotations
+
+from pipeline.clean.decode import DecodeError, decode_bytes
+from pipeline.clean.html import extract_html, looks_like_html
+from pipeline.clean.normalize import normalize
+from pipeline.offsets import MappedText
+from pipeline.clean.structure import Article, split_articles
+from pipeline.types import CleanDocument, PipelineError, RawInput
+
+__all__ = ["clean", "clean_text", "MappedText"]
+
+
+def clean(raw: RawInput) -> list[CleanDocument]:
+    """All articles of one input. Raises :class:`PipelineError` when the bytes are not text."""
+    try:
+        text, encoding = decode_bytes(raw.data)
+    except DecodeError as exc:
+        raise PipelineError(str(exc)) from exc
+    return clean_text(text, source=raw.source, encoding=encoding, fmt=raw.format)
+
+
+def clean_text(text: str, *, source: str, encoding: str = "utf-8", fmt: str = "text") -> list[CleanDocument]:
+    """Like :func:`clean` for text that is already decoded (``fmt``: "text" or "html")."""
+    title = None
+    meta: dict[str, str] = {}
+    if fmt == "html" or looks_like_html(text):
+        page = extract_html(text)
+        body, title, meta = page.body, page.title, page.meta
+    else:
+        body = MappedText.identity(text)
+    articles = split_articles(normalize(body), normalize(title) if title is not None else None)
+    return [
+        _document(article, part, source=source, source_text=text, encoding=encoding, meta=meta)
+        for part, article in enumerate(articles, start=1)
+    ]
+
+
+def _document(article: Article, part: int, *, source: str, source_text: str, encoding: str, meta: dict[str, str]) -> CleanDocument:
+    pieces = ([article.title] if article.title is not None else []) + article.lines
+    published = article.published
+    if published is None and part == 1 and "published" in meta:
+        from pipeline.clean.dates import parse_date
+
+        published = parse_date(meta["published"])
+    return CleanDocument(
+        doc_id=f"{source}#{part}",
+        source=source,
+        part=part,
+        source_text=source_text,
+        encoding=encoding,
+        text=MappedText.join(pieces, "\n"),
+        title=article.title.text if article.title is not None else "",
+        title_chars=len(article.title) if article.title is not None else 0,
+        published=published,
+        outlet=article.outlet,
+        keywords=article.keywords,
+    )

@@ -1,0 +1,72 @@
+"""Bytes to text: BOMs first, then strict UTF-8, then a detector limited to Arabic encodings.
+
+The encoding name returned is what a user passes to ``bytes.decode`` to get exactly the text
+our offsets index (``utf-8-sig`` drops the BOM, as Python does).
+"""
+
+from __future__ import annotations
+
+import codecs
+
+from charset_normalizer import from_bytes
+
+# Encodings Arabic news is published in; the detector only chooses among these.
+ARABIC_ENCODINGS = ("cp1256", "iso8859_6", "utf_16", "mac_arabic", "cp864")
+_BOMS = (
+    (codecs.BOM_UTF32_LE, "utf-32"),
+    (codecs.BOM_UTF32_BE, "utf-32"),
+    (codecs.BOM_UTF8, "utf-8-sig"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+)
+
+
+class DecodeError(ValueError):
+    """The bytes are not text in any encoding we accept (binary data)."""
+
+
+def decode_bytes(data: bytes) -> tuple[str, str]:
+    """Return ``(text, encoding)`` for raw file bytes.
+
+    Raises :class:`DecodeError` for data that is not text (e.g. images, archives).
+    """
+    for bom, encoding in _BOMS:
+        if data.startswith(bom):
+            return data.decode(encoding), encoding
+    if _looks_utf16(data):
+        encoding = "utf-16-le" if data[1:2] == b"\x00" else "utf-16-be"
+        try:
+            return data.decode(encoding), encoding
+        except UnicodeDecodeError:
+            pass
+    try:
+        return data.decode("utf-8"), "utf-8"
+    except UnicodeDecodeError:
+        pass
+    if _looks_binary(data):
+        raise DecodeError("binary data, not text (control bytes in the first 4 KB)")
+    best = from_bytes(data, cp_isolation=list(ARABIC_ENCODINGS)).best()
+    encoding = best.encoding if best is not None else "cp1256"
+    try:
+        return data.decode(encoding), encoding
+    except UnicodeDecodeError as exc:  # pragma: no cover - detector guarantees decodability
+        raise DecodeError(f"undecodable as {encoding}: {exc}") from exc
+
+
+def _looks_utf16(data: bytes) -> bool:
+    """UTF-16 without BOM: every other byte NUL in ASCII-heavy text, or Arabic high bytes 0x06."""
+    sample = data[:4096]
+    if len(sample) < 4 or len(sample) % 2:
+        return False
+    evens, odds = sample[0::2], sample[1::2]
+    for high in (odds, evens):
+        share = sum(1 for b in high if b in (0x00, 0x06)) / len(high)
+        if share > 0.9:
+            return True
+    return False
+
+
+def _looks_binary(data: bytes) -> bool:
+    sample = data[:4096]
+    controls = sum(1 for b in sample if b < 0x09 or 0x0E <= b < 0x20)
+    return controls > max(2, len(sample) // 100)

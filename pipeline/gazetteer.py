@@ -1,0 +1,199 @@
+"""Gazetteer files: loading, validation and the in-memory knowledge base.
+
+Shared data, not a stage: the NER stage matches aliases from it, the link stage reads entity
+facts from it. Files are CSV (format in ``data/gazetteers/README.md``); ``core/*.csv`` is
+shipped, other ``*.csv`` files in the folder and ``--gazetteer`` paths are user files that are
+loaded later and replace shipped rows with the same ``id``. A bad file raises
+:class:`GazetteerError` listing every bad row; nothing is half-loaded.
+"""
+
+from __future__ import annotations
+
+import csv
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Iterable
+
+import regex
+
+from pipeline.arabic import fold
+from pipeline.types import LABELS
+
+DATA_DIR = Path(os.environ.get("MENA_NER_DATA", Path(__file__).resolve().parent.parent / "data"))
+DEFAULT_DIR = DATA_DIR / "gazetteers"
+
+REQUIRED_COLUMNS = ("id", "label", "name_ar")
+OPTIONAL_COLUMNS = (
+    "name_en", "aliases", "wikidata", "geonames", "latitude", "longitude",
+    "country", "population", "type", "match", "source", "notes",
+)
+COLUMNS = REQUIRED_COLUMNS + OPTIONAL_COLUMNS
+MATCH_MODES = ("auto", "context", "link")
+_ID_RE = regex.compile(r"^[A-Za-z0-9:_.\-]+$")
+_QID_RE = regex.compile(r"^Q[1-9][0-9]*$")
+
+
+class GazetteerError(ValueError):
+    """A gazetteer file that cannot be used; ``problems`` lists every bad row."""
+
+    def __init__(self, problems: list[str]):
+        self.problems = problems
+        super().__init__("\n".join(problems))
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One knowledge-base entity as a gazetteer row describes it."""
+
+    id: str
+    label: str
+    name_ar: str
+    name_en: str = ""
+    aliases: tuple[str, ...] = ()
+    wikidata: str = ""
+    geonames: str = ""
+    latitude: float | None = None
+    longitude: float | None = None
+    country: str = ""
+    population: int | None = None
+    type: str = ""
+    match: str = "auto"
+    source: str = ""
+    notes: str = ""
+    file: str = ""
+
+    @property
+    def surface_forms(self) -> tuple[str, ...]:
+        """The canonical name and every alias, without duplicates."""
+        seen: dict[str, None] = {self.name_ar: None}
+        for alias in self.aliases:
+            seen.setdefault(alias, None)
+        return tuple(seen)
+
+
+@dataclass
+class Gazetteer:
+    """All entries by id, in load order (user files after shipped ones)."""
+
+    entries: dict[str, Entry] = field(default_factory=dict)
+    files: list[Path] = field(default_factory=list)
+
+    def __len__(self) -> int:
+        return len(self.entries)
+
+    def get(self, entry_id: str) -> Entry | None:
+        return self.entries.get(entry_id)
+
+    def by_folded_name(self) -> dict[str, list[str]]:
+        """Folded surface form -> ids of entries that have it (for linking by name)."""
+        index: dict[str, list[str]] = {}
+        for entry in self.entries.values():
+            for form in entry.surface_forms:
+                ids = index.setdefault(fold(form), [])
+                if entry.id not in ids:
+                    ids.append(entry.id)
+        return index
+
+
+def gazetteer_files(directory: Path = DEFAULT_DIR, extra: Iterable[str | Path] = ()) -> list[Path]:
+    """Shipped files (``core/``) first, then user files in ``directory``, then ``extra`` paths."""
+    files = sorted((directory / "core").glob("*.csv")) + sorted(directory.glob("*.csv"))
+    for path in map(Path, extra):
+        files.extend(sorted(path.glob("*.csv")) if path.is_dir() else [path])
+    return files
+
+
+def load_gazetteer(directory: Path = DEFAULT_DIR, extra: Iterable[str | Path] = ()) -> Gazetteer:
+    """Load and validate every file; later files override earlier ones by ``id``."""
+    gazetteer = Gazetteer()
+    problems: list[str] = []
+    for path in gazetteer_files(directory, extra):
+        entries, file_problems = read_gazetteer_file(path)
+        problems.extend(file_problems)
+        gazetteer.files.append(path)
+        for entry in entries:
+            gazetteer.entries[entry.id] = entry
+    if problems:
+        raise GazetteerError(problems)
+    return gazetteer
+
+
+def read_gazetteer_file(path: Path) -> tuple[list[Entry], list[str]]:
+    """Entries of one file and a description of every problem found in it."""
+    if not path.exists():
+        return [], [f"{path}: file not found"]
+    with open(path, encoding="utf-8-sig", newline="") as handle:
+        reader = csv.DictReader(handle)
+        header = reader.fieldnames or []
+        problems = _header_problems(path, header)
+        if problems:
+            return [], problems
+        entries: list[Entry] = []
+        seen: dict[str, int] = {}
+        for row in reader:
+            line = reader.line_num
+            entry, row_problems = _parse_row(row)
+            problems.extend(f"{path}:{line}: {p}" for p in row_problems)
+            if entry is None:
+                continue
+            if entry.id in seen:
+                problems.append(f"{path}:{line}: duplicate id {entry.id!r} (first on line {seen[entry.id]})")
+                continue
+            seen[entry.id] = line
+            entries.append(Entry(**{**entry.__dict__, "file": str(path)}))
+    return entries, problems
+
+
+def _header_problems(path: Path, header: list[str]) -> list[str]:
+    problems = [f"{path}: missing required column {c!r}" for c in REQUIRED_COLUMNS if c not in header]
+    problems += [f"{path}: unknown column {c!r} (allowed: {', '.join(COLUMNS)})" for c in header if c not in COLUMNS]
+    return problems
+
+
+def _parse_row(row: dict[str, str | None]) -> tuple[Entry | None, list[str]]:
+    values = {k: (v or "").strip() for k, v in row.items() if k is not None}
+    problems: list[str] = []
+    if None in row:
+        problems.append("more fields than columns (an unquoted comma?)")
+    entry_id, label, name_ar = values.get("id", ""), values.get("label", ""), values.get("name_ar", "")
+    if not entry_id:
+        problems.append("empty id")
+    elif not _ID_RE.match(entry_id):
+        problems.append(f"id {entry_id!r} has characters outside [A-Za-z0-9:_.-]")
+    if label not in LABELS:
+        problems.append(f"unknown label {label!r} (use one of {', '.join(LABELS)})")
+    if not name_ar:
+        problems.append("empty name_ar")
+    qid = values.get("wikidata", "")
+    if qid and not _QID_RE.match(qid):
+        problems.append(f"malformed wikidata QID {qid!r} (expected Q followed by digits)")
+    match = values.get("match", "") or "auto"
+    if match not in MATCH_MODES:
+        problems.append(f"unknown match mode {match!r} (use one of {', '.join(MATCH_MODES)})")
+    latitude = _number(values.get("latitude", ""), float, "latitude", -90, 90, problems)
+    longitude = _number(values.get("longitude", ""), float, "longitude", -180, 180, problems)
+    population = _number(values.get("population", ""), int, "population", 0, 10**10, problems)
+    aliases = tuple(a.strip() for a in values.get("aliases", "").split("|") if a.strip())
+    if problems:
+        return None, problems
+    return Entry(
+        id=entry_id, label=label, name_ar=name_ar, name_en=values.get("name_en", ""), aliases=aliases,
+        wikidata=qid, geonames=values.get("geonames", ""), latitude=latitude, longitude=longitude,
+        country=values.get("country", "").upper(), population=population, type=values.get("type", ""),
+        match=match, source=values.get("source", ""), notes=values.get("notes", ""),
+    ), []
+
+
+def _number(text: str, kind: type, name: str, low: float, high: float, problems: list[str]):
+    if not text:
+        return None
+    try:
+        value = kind(float(text)) if kind is int else kind(text)
+    except ValueError:
+        problems.append(f"{name} {text!r} is not a number")
+        return None
+    if not low <= value <= high:
+        problems.append(f"{name} {text!r} out of range [{low}, {high}]")
+        return None
+    return value

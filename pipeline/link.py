@@ -1,0 +1,142 @@
+"""Stage 4, link: every mention gets an ``entity_id``.
+
+Order of evidence, per mention:
+1. the gazetteer entry its span was matched from (``kb_id``);
+2. numbered resolutions: ``unsc:<n>`` (facts from the KB when it has the row);
+3. its folded name among the KB's names and aliases (same label preferred);
+4. people: a surname or first+last name that only one KB person has;
+5. within the document: a partial name of a fuller person mention ("لازارو" after
+   "أرولدو لازارو"), and coreference mentions take their antecedent's entity;
+6. anything else gets a local id derived from its label and folded name, so the same name
+   gets the same id in every document and every run.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+
+from pipeline.arabic import fold
+from pipeline.gazetteer import Entry, Gazetteer
+from pipeline.types import LinkedMention, Mention, TokenizedDocument
+
+RES_NAME_AR = "قرار مجلس الأمن {n}"
+RES_NAME_EN = "UN Security Council Resolution {n}"
+
+
+@dataclass(frozen=True)
+class Target:
+    """What a mention links to."""
+
+    entity_id: str
+    wikidata: str = ""
+    name_ar: str = ""
+    name_en: str = ""
+    geonames: str = ""
+    latitude: float | None = None
+    longitude: float | None = None
+    country: str = ""
+
+    @classmethod
+    def of(cls, entry: Entry) -> "Target":
+        return cls(entry.id, entry.wikidata, entry.name_ar, entry.name_en, entry.geonames, entry.latitude,
+                   entry.longitude, entry.country)
+
+
+def local_id(label: str, norm: str) -> str:
+    """Stable id for a name in no gazetteer: same label and folded name, same id, everywhere."""
+    digest = hashlib.sha1(f"{label}\t{norm}".encode("utf-8")).hexdigest()[:10]
+    return f"local:{label.lower()}:{digest}"
+
+
+class Linker:
+    """Callable stage: ``Linker(gazetteer)(tokenized_doc, mentions) -> list[LinkedMention]``."""
+
+    def __init__(self, gazetteer: Gazetteer):
+        self.gazetteer = gazetteer
+        self.names = gazetteer.by_folded_name()
+        self.person_parts = _unique_person_parts(gazetteer)
+
+    def __call__(self, tdoc: TokenizedDocument, mentions: list[Mention]) -> list[LinkedMention]:
+        text = tdoc.doc.text.text
+        targets: dict[int, Target] = {}
+        for i, mention in enumerate(mentions):
+            target = self._from_kb(mention)
+            if target is not None:
+                targets[i] = target
+        self._link_partial_names(mentions, targets, text)
+        by_start = {m.start: i for i, m in enumerate(mentions)}
+        linked = []
+        for i, mention in enumerate(mentions):
+            target = targets.get(i)
+            if target is None and mention.antecedent in by_start:
+                target = targets.get(by_start[mention.antecedent])
+            if target is None:
+                target = Target(local_id(mention.label, mention.norm), name_ar=text[mention.start:mention.end])
+                targets[i] = target
+            linked.append(LinkedMention(mention, target.entity_id, target.wikidata, target.name_ar, target.name_en,
+                                        target.geonames, target.latitude, target.longitude, target.country))
+        return linked
+
+    def _from_kb(self, mention: Mention) -> Target | None:
+        entry = self.gazetteer.get(mention.kb_id) if mention.kb_id else None
+        if entry is not None:
+            return Target.of(entry)
+        if mention.label == "RES" and mention.kb_id.startswith("unsc:"):
+            n = mention.kb_id.split(":", 1)[1]
+            return Target(mention.kb_id, name_ar=RES_NAME_AR.format(n=n), name_en=RES_NAME_EN.format(n=n))
+        if mention.method == "coreference":
+            return None
+        entry = self._by_name(mention) or self._by_person_part(mention)
+        return Target.of(entry) if entry is not None else None
+
+    def _by_name(self, mention: Mention) -> Entry | None:
+        entries = [self.gazetteer.entries[i] for i in self.names.get(mention.norm, ())]
+        same_label = [e for e in entries if e.label == mention.label]
+        if not same_label:
+            return None
+        return max(same_label, key=lambda e: e.population or 0)
+
+    def _by_person_part(self, mention: Mention) -> Entry | None:
+        if mention.label != "PER":
+            return None
+        entry_id = self.person_parts.get(mention.norm)
+        return self.gazetteer.get(entry_id) if entry_id else None
+
+    def _link_partial_names(self, mentions: list[Mention], targets: dict[int, Target], text: str) -> None:
+        """Unlinked people whose name is part of a fuller person mention in the same document."""
+        people = [i for i, m in enumerate(mentions) if m.label == "PER"]
+        for i in people:
+            if i in targets:
+                continue
+            words = mentions[i].norm.split()
+            for j in sorted(people, key=lambda j: -len(mentions[j].norm.split())):
+                full = mentions[j].norm.split()
+                if j != i and len(full) > len(words) and _is_part_of(words, full):
+                    targets[i] = targets.get(j) or Target(local_id("PER", mentions[j].norm),
+                                                          name_ar=text[mentions[j].start:mentions[j].end])
+                    targets.setdefault(j, targets[i])
+                    break
+
+
+def _is_part_of(words: list[str], full: list[str]) -> bool:
+    """Surname alone, first name + surname, or any contiguous run ending at the surname."""
+    if words == full[-len(words):]:
+        return True
+    return len(words) == 2 and words[0] == full[0] and words[1] == full[-1]
+
+
+def _unique_person_parts(gazetteer: Gazetteer) -> dict[str, str]:
+    """Surname and first+last of KB people, kept only when one person has them."""
+    owners: dict[str, set[str]] = {}
+    for entry in gazetteer.entries.values():
+        if entry.label != "PER":
+            continue
+        for form in entry.surface_forms:
+            words = fold(form).split()
+            if len(words) < 2:
+                continue
+            parts = {" ".join(words[-1:]), f"{words[0]} {words[-1]}"} if len(words) > 2 else {words[-1]}
+            for part in parts:
+                owners.setdefault(part, set()).add(entry.id)
+    return {part: next(iter(ids)) for part, ids in owners.items() if len(ids) == 1}

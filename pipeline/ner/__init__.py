@@ -1,0 +1,62 @@
+"""Stage 3, NER: PER, LOC, ORG, RES (and MISC from the model) mentions in a tokenized document.
+
+A :class:`Recognizer` runs named components in order, each seeing what the earlier ones found:
+gazetteer lookup and resolution patterns, then title/kunya rules (which use the lookups to
+skip affiliations such as "للأمم المتحدة"), then the statistical model if one is loaded;
+:func:`merge` settles overlaps in one place, and partial-name coreference runs last.
+Components are looked up by name in ``COMPONENTS`` (a registry, as in spaCy).
+"""
+
+from __future__ import annotations
+
+from typing import Callable, Protocol
+
+from pipeline.gazetteer import Gazetteer
+from pipeline.ner.base import DocView
+from pipeline.ner.coref import PartialNames
+from pipeline.ner.lookup import GazetteerMatcher
+from pipeline.ner.merge import merge
+from pipeline.ner.rules import KunyaRule, ResolutionRule, TitleRule
+from pipeline.tokenize import Tokenizer
+from pipeline.types import Mention, TokenizedDocument
+
+
+class Component(Protocol):
+    name: str
+
+    def __call__(self, view: DocView, found: list[Mention]) -> list[Mention]: ...
+
+
+ComponentFactory = Callable[[Gazetteer, Tokenizer], Component]
+
+COMPONENTS: dict[str, ComponentFactory] = {
+    "gazetteer": lambda gazetteer, tokenizer: GazetteerMatcher(gazetteer, tokenizer),
+    "resolutions": lambda gazetteer, tokenizer: ResolutionRule(),
+    "titles": lambda gazetteer, tokenizer: TitleRule(tokenizer),
+    "kunya": lambda gazetteer, tokenizer: KunyaRule(),
+}
+DEFAULT_COMPONENTS = ("gazetteer", "resolutions", "titles", "kunya")
+
+
+class Recognizer:
+    """Callable stage: ``Recognizer(gazetteer, tokenizer)(tokenized_doc) -> list[Mention]``."""
+
+    def __init__(self, gazetteer: Gazetteer, tokenizer: Tokenizer, components: tuple[str, ...] = DEFAULT_COMPONENTS,
+                 extra: tuple[Component, ...] = ()):
+        unknown = [c for c in components if c not in COMPONENTS]
+        if unknown:
+            raise ValueError(f"unknown NER components {unknown}; available: {sorted(COMPONENTS)}")
+        self.components: list[Component] = [COMPONENTS[c](gazetteer, tokenizer) for c in components] + list(extra)
+        self.coreference = PartialNames()
+
+    @property
+    def names(self) -> list[str]:
+        return [c.name for c in self.components] + [self.coreference.name]
+
+    def __call__(self, tdoc: TokenizedDocument) -> list[Mention]:
+        view = DocView(tdoc)
+        found: list[Mention] = []
+        for component in self.components:
+            found.extend(component(view, merge(found)))
+        mentions = merge(found)
+        return merge(mentions + self.coreference(view, mentions))

@@ -1,0 +1,122 @@
+"""Gazetteer lookup: every alias of every entry, matched on folded tokens, longest first.
+
+Aliases are tokenized by the pipeline's own tokenizer, so an alias and the same words in
+text always split the same way. When the tokenizer left a proclitic on a word (an unknown
+name: "ولازارو"), the first word of a match may still shed it: the mention then starts at
+the stem and never includes the attached و ف ب ل ك.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from pipeline.arabic import FUNCTION_WORDS, is_arabic_word, proclitic_analyses
+from pipeline.gazetteer import Entry, Gazetteer
+from pipeline.ner.base import DocView
+from pipeline.tokenize import Tokenizer
+from pipeline.types import Mention
+
+MIN_SINGLE_WORD_CHARS = 3
+MAX_ALIAS_TOKENS = 12
+
+
+@dataclass
+class AliasIndex:
+    """Token-sequence keys -> entry ids, plus every key prefix to stop scanning early."""
+
+    keys: dict[tuple[str, ...], list[str]] = field(default_factory=dict)
+    prefixes: set[tuple[str, ...]] = field(default_factory=set)
+    max_len: int = 0
+
+    def add(self, key: tuple[str, ...], entry_id: str) -> None:
+        ids = self.keys.setdefault(key, [])
+        if entry_id not in ids:
+            ids.append(entry_id)
+        for n in range(1, len(key) + 1):
+            self.prefixes.add(key[:n])
+        self.max_len = max(self.max_len, len(key))
+
+
+def alias_key(tokenizer: Tokenizer, alias: str) -> tuple[str, ...]:
+    """The folded token sequence the matcher looks for; clitic tokens are kept in place."""
+    return tuple(t.norm for t in tokenizer.tokenize(alias))
+
+
+def build_index(gazetteer: Gazetteer, tokenizer: Tokenizer) -> AliasIndex:
+    """Index the aliases of entries whose ``match`` mode allows finding them in text."""
+    index = AliasIndex()
+    for entry in gazetteer.entries.values():
+        if entry.match != "auto":
+            continue
+        for alias in entry.surface_forms:
+            key = alias_key(tokenizer, alias)
+            if _usable(key):
+                index.add(key, entry.id)
+    return index
+
+
+def _usable(key: tuple[str, ...]) -> bool:
+    if not key or len(key) > MAX_ALIAS_TOKENS:
+        return False
+    if len(key) == 1:
+        word = key[0]
+        return len(word) >= MIN_SINGLE_WORD_CHARS and word not in FUNCTION_WORDS
+    return True
+
+
+class GazetteerMatcher:
+    """NER component: finds gazetteer aliases. ``method="gazetteer"``."""
+
+    name = "gazetteer"
+
+    def __init__(self, gazetteer: Gazetteer, tokenizer: Tokenizer):
+        self.gazetteer = gazetteer
+        self.index = build_index(gazetteer, tokenizer)
+        self._rank = {path: n for n, path in enumerate(map(str, gazetteer.files))}
+
+    def __call__(self, view: DocView, found: list[Mention]) -> list[Mention]:
+        tokens = view.tokens
+        norms = [t.norm for t in tokens]
+        out: list[Mention] = []
+        for i, token in enumerate(tokens):
+            if token.is_clitic:
+                continue
+            match = self._longest(norms, i)
+            if match:
+                last, ids = match
+                out.append(self._mention(view, i, last, ids))
+            elif is_arabic_word(token.text):
+                out.extend(self._match_shedding_proclitic(view, norms, i))
+        return out
+
+    def _longest(self, norms: list[str], i: int, first: str | None = None) -> tuple[int, list[str]] | None:
+        best = None
+        key: tuple[str, ...] = ()
+        for j in range(i, min(len(norms), i + self.index.max_len)):
+            key = key + ((first if (j == i and first is not None) else norms[j]),)
+            if key not in self.index.prefixes:
+                break
+            ids = self.index.keys.get(key)
+            if ids:
+                best = (j, ids)
+        return best
+
+    def _match_shedding_proclitic(self, view: DocView, norms: list[str], i: int) -> list[Mention]:
+        token = view.tokens[i]
+        for cut, stem in proclitic_analyses(token.text):
+            match = self._longest(norms, i, first=stem)
+            if match:
+                last, ids = match
+                norm = " ".join([stem] + [t.norm for t in view.tokens[i + 1:last + 1] if not t.is_clitic])
+                return [self._mention(view, i, last, ids, start=token.start + cut, norm=norm)]
+        return []
+
+    def _mention(self, view: DocView, first: int, last: int, ids: list[str], *, start: int | None = None,
+                 norm: str | None = None) -> Mention:
+        entry = self._preferred(ids)
+        return view.mention(first, last, entry.label, self.name, 1.0, start=start, norm=norm, kb_id=entry.id)
+
+    def _preferred(self, ids: list[str]) -> Entry:
+        """Several entries share an alias: the user's file wins, then the most populous place."""
+        entries = [self.gazetteer.entries[i] for i in ids]
+        return max(entries, key=lambda e: (self._rank.get(e.file, 0), e.population or 0))

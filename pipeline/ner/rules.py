@@ -1,0 +1,226 @@
+"""Contextual rules: names announced by titles and roles, kunyas, numbered resolutions.
+
+The rules generalize to names in no gazetteer: "رئيس الوزراء العراقي محمد شياع السوداني",
+"الجنرال أرولدو لازارو", "أبو مهدي المهندس", "القرار 1701". Whether a word can be part of a
+name is decided from gold NER corpora (``data/lexicon/name_stats.tsv.gz``: how often a word was
+part of a person's name); words never seen there (foreign names) are allowed.
+"""
+
+from __future__ import annotations
+
+import gzip
+from functools import lru_cache
+from pathlib import Path
+
+from pipeline.arabic import FUNCTION_WORDS, PERSON_CUES, fold, is_arabic_word
+from pipeline.ner.base import DocView
+from pipeline.tokenize import Tokenizer
+from pipeline.types import Mention
+
+NAME_STATS = Path(__file__).resolve().parents[2] / "data" / "lexicon" / "name_stats.tsv.gz"
+MAX_NAME_TOKENS = 4
+MAX_AFFILIATION_TOKENS = 14
+GEO_WORDS = frozenset(fold(w) for w in "جنوب شمال شرق غرب وسط جنوبي شمالي شرقي غربي".split())
+AFFILIATION_WORDS = frozenset(fold(w) for w in "في باسم لدى عن من".split())
+KUNYA_WORDS = frozenset(fold(w) for w in "أبو ابو أم ام".split())
+RES_HEADS = frozenset(fold(w) for w in "قرار القرار قراري القراري قرارا القرارين قرارات القرارات".split())
+RES_FILLERS = frozenset(
+    fold(w) for w in "مجلس الأمن الدولي الأممي الاممي رقم الصادر عن للأمم الأمم المتحدة التابع ( ) الشهير".split()
+)
+NATIONAL_MARKERS = frozenset(fold(w) for w in "لسنة لعام سنة عام".split())
+UN_MARKERS = frozenset(fold(w) for w in "الأمن الأممي الدولي الأمم".split())
+
+
+class NameStats:
+    """Folded word -> (times part of a person name, times seen) in gold NER corpora."""
+
+    def __init__(self, counts: dict[str, tuple[int, int]]):
+        self.counts = counts
+
+    @classmethod
+    def load(cls, path: Path = NAME_STATS) -> "NameStats":
+        counts: dict[str, tuple[int, int]] = {}
+        with gzip.open(path, "rt", encoding="utf-8") as lines:
+            for line in lines:
+                if not line.startswith("#"):
+                    word, person, total = line.rstrip("\n").split("\t")
+                    counts[word] = (int(person), int(total))
+        return cls(counts)
+
+    def person_ratio(self, norm: str) -> float | None:
+        """Share of occurrences inside a person name; ``None`` when seen too rarely to say."""
+        person, total = self.counts.get(norm, (0, 0))
+        return person / total if total >= 3 else None
+
+
+@lru_cache(maxsize=1)
+def default_name_stats() -> NameStats:
+    return NameStats.load()
+
+
+class TitleRule:
+    """Person names after titles and roles, skipping the role's affiliation. ``method="rule"``."""
+
+    name = "titles"
+
+    def __init__(self, tokenizer: Tokenizer, stats: NameStats | None = None):
+        self.stats = stats or default_name_stats()
+        self.cues = sorted({tuple(t.norm for t in tokenizer.tokenize(c)) for c in PERSON_CUES}, key=len, reverse=True)
+        self.cue_words = frozenset(word for cue in self.cues for word in cue)
+
+    def __call__(self, view: DocView, found: list[Mention]) -> list[Mention]:
+        tokens = view.tokens
+        norms = [t.norm for t in tokens]
+        starts_at = {view.token_at(m.start): view.token_at(m.end - 1) for m in found}
+        out: list[Mention] = []
+        i = 0
+        while i < len(tokens):
+            cue_end = self._cue_end(norms, i)
+            if cue_end is None:
+                i += 1
+                continue
+            first = self._skip_affiliation(view, norms, cue_end, starts_at)
+            last = self._name_end(view, first)
+            if last is not None:
+                out.append(view.mention(first, last, "PER", "rule", 0.85))
+                i = last + 1
+            else:
+                i = cue_end
+        return out
+
+    def _cue_end(self, norms: list[str], i: int) -> int | None:
+        for cue in self.cues:
+            if tuple(norms[i:i + len(cue)]) == cue:
+                return i + len(cue)
+        return None
+
+    def _skip_affiliation(self, view: DocView, norms: list[str], k: int, starts_at: dict[int, int]) -> int:
+        """Skip "العراقي", "للأمم المتحدة في لبنان", "القوات الدولية ..." between role and name."""
+        tokens = view.tokens
+        limit = min(len(tokens), k + MAX_AFFILIATION_TOKENS)
+        while k < limit:
+            token, norm = tokens[k], norms[k]
+            if k in starts_at:
+                k = starts_at[k] + 1
+            elif token.is_clitic:
+                # "ل" / "لل" govern the next word ("لعمليات السلام"): skip both.
+                k += 2 if norm.endswith("ل") else 1
+            elif norm.startswith("ال") and not self._name_like(norm, definite_ok=False):
+                k += 1
+            elif norm in AFFILIATION_WORDS or norm in GEO_WORDS or norm in self.cue_words or token.text in "\"'-":
+                k += 1
+            else:
+                break
+        return k
+
+    def _name_end(self, view: DocView, first: int) -> int | None:
+        """Index of the last name token starting at ``first``, or ``None`` if no name starts there."""
+        tokens = view.tokens
+        if first >= len(tokens) or not self._can_start(tokens[first].norm, tokens[first].text):
+            return None
+        kunya = tokens[first].norm in KUNYA_WORDS
+        last, count = first, 1
+        j = first + 1
+        while j < len(tokens) and count < MAX_NAME_TOKENS:
+            token, prev = tokens[j], tokens[j - 1]
+            if token.text == "-" and not prev.space_after and j + 1 < len(tokens) and not token.space_after:
+                j += 1  # hyphenated surname: هينيس-بلاسخارت
+                continue
+            if token.is_clitic or not is_arabic_word(token.text) or not self._can_continue(token.norm, count, kunya):
+                break
+            last, count = j, count + 1
+            j += 1
+        if kunya and count < 2:
+            return None
+        return last
+
+    def _can_start(self, norm: str, text: str) -> bool:
+        if not is_arabic_word(text) or len(norm) < 2 or norm in FUNCTION_WORDS or norm in self.cue_words:
+            return False
+        if norm in KUNYA_WORDS:
+            return True
+        return self._name_like(norm, definite_ok=False)
+
+    def _can_continue(self, norm: str, count: int, kunya: bool) -> bool:
+        if norm in FUNCTION_WORDS or norm in self.cue_words or norm in GEO_WORDS:
+            return False
+        if self._name_like(norm, definite_ok=True):
+            return True
+        # Laqab after a kunya ("أبو مهدي المهندس"), nisba surname ("محمد شياع السوداني").
+        return norm.startswith("ال") and (kunya or (count >= 2 and norm.endswith("ي")))
+
+    def _name_like(self, norm: str, *, definite_ok: bool) -> bool:
+        ratio = self.stats.person_ratio(norm)
+        if ratio is None:
+            return definite_ok or not norm.startswith("ال")
+        return ratio >= (0.2 if definite_ok else 0.3)
+
+
+class KunyaRule:
+    """"أبو/أم" + a known first name (+ a definite laqab): "أبو بكر البغدادي". ``method="rule"``."""
+
+    name = "kunya"
+
+    def __init__(self, stats: NameStats | None = None):
+        self.stats = stats or default_name_stats()
+
+    def __call__(self, view: DocView, found: list[Mention]) -> list[Mention]:
+        tokens = view.tokens
+        out: list[Mention] = []
+        for i in range(len(tokens) - 1):
+            if tokens[i].norm not in KUNYA_WORDS or tokens[i + 1].is_clitic:
+                continue
+            ratio = self.stats.person_ratio(tokens[i + 1].norm)
+            if ratio is None or ratio < 0.3 or not is_arabic_word(tokens[i + 1].text):
+                continue
+            last = i + 1
+            nxt = tokens[i + 2] if i + 2 < len(tokens) else None
+            if nxt is not None and not nxt.is_clitic and nxt.norm.startswith("ال") and nxt.norm not in FUNCTION_WORDS:
+                last = i + 2
+            out.append(view.mention(i, last, "PER", "rule", 0.75))
+        return out
+
+
+class ResolutionRule:
+    """Numbered resolutions: "القرار 1701", "قرار مجلس الأمن رقم 2254". ``method="rule"``, RES."""
+
+    name = "resolutions"
+    max_gap = 8
+
+    def __call__(self, view: DocView, found: list[Mention]) -> list[Mention]:
+        tokens = view.tokens
+        out: list[Mention] = []
+        for i, token in enumerate(tokens):
+            if token.norm not in RES_HEADS:
+                continue
+            j = i + 1
+            while j < len(tokens) and j <= i + self.max_gap and (tokens[j].norm in RES_FILLERS or tokens[j].is_clitic):
+                j += 1
+            if j < len(tokens) and _is_resolution_number(tokens[j].text):
+                out.append(self._resolution(view, i, j))
+                out.extend(self._conjoined(view, j))
+        return out
+
+    def _resolution(self, view: DocView, first: int, number: int) -> Mention:
+        tokens = view.tokens
+        span_norms = {t.norm for t in tokens[first:number]}
+        national = number + 1 < len(tokens) and tokens[number + 1].norm in NATIONAL_MARKERS
+        un_context = bool(span_norms & UN_MARKERS)
+        value = tokens[number].text
+        kb_id = f"unsc:{int(value)}" if un_context or not national else ""
+        return view.mention(first, number, "RES", "rule", 0.9, value=str(int(value)), kb_id=kb_id)
+
+    def _conjoined(self, view: DocView, number: int) -> list[Mention]:
+        """"القرارين 1559 و1701": the second number is a resolution too."""
+        tokens = view.tokens
+        out = []
+        j = number + 1
+        while j + 1 < len(tokens) and (tokens[j].is_clitic or tokens[j].text in "،,") and _is_resolution_number(tokens[j + 1].text):
+            value = str(int(tokens[j + 1].text))
+            out.append(view.mention(j + 1, j + 1, "RES", "rule", 0.85, value=value, kb_id=f"unsc:{value}"))
+            j += 2
+        return out
+
+
+def _is_resolution_number(text: str) -> bool:
+    return text.isdigit() and text.isascii() and 1 <= len(text) <= 4 and int(text) > 0

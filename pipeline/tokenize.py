@@ -1,0 +1,138 @@
+"""Stage 2, tokenize: words, sentences and proclitic segments, all with character offsets.
+
+Word boundaries follow CAMeL Tools' ``simple_word_tokenize`` (whitespace, then every
+punctuation mark or symbol is its own token; a test checks agreement on real news), done as
+one regex so each token keeps its offsets. A leading و ف ب ل ك (and وال بال لل ...) is split
+off when the word-frequency lexicon says the rest is the word ("وحماس" -> و + حماس) but not
+when the letters belong to the word ("وليد", "بغداد", "لبنان").
+"""
+
+from __future__ import annotations
+
+import gzip
+from functools import lru_cache
+from pathlib import Path
+
+import regex
+
+from pipeline.arabic import fold, is_arabic_word, proclitic_analyses
+from pipeline.types import CleanDocument, Sentence, Token, TokenizedDocument
+
+TOKEN_RE = regex.compile(r"[^\s\p{P}\p{S}]+|[\p{P}\p{S}]")
+SENTENCE_END = frozenset(".!?؟…")
+DEFAULT_LEXICON = Path(__file__).resolve().parent.parent / "data" / "lexicon" / "word_counts.tsv.gz"
+
+# Split a proclitic only if the stem is this much more frequent than the whole word ...
+STEM_RATIO = 2.0
+# ... and seen at least this often; words never split (function words whose first letter
+# only looks like a proclitic).
+MIN_STEM_COUNT = 5
+MIN_STEM_CHARS = 3  # two-letter stems ("ان", "لا") are function words far more often than names
+NEVER_SPLIT = frozenset(
+    fold(w)
+    for w in "كما كذلك لكن لكنه لكنها لكنهم لذلك لذا لدى لقد لماذا لما بل بين بعد بعض بينما فقط فيما فيه فيها كل كلا كان كانت".split()
+)
+
+
+class Lexicon:
+    """Folded word -> corpus count, for proclitic decisions."""
+
+    def __init__(self, counts: dict[str, int]):
+        self.counts = counts
+
+    @classmethod
+    def load(cls, path: Path = DEFAULT_LEXICON) -> "Lexicon":
+        counts: dict[str, int] = {}
+        with gzip.open(path, "rt", encoding="utf-8") as lines:
+            for line in lines:
+                if line.startswith("#"):
+                    continue
+                word, _, count = line.rstrip("\n").partition("\t")
+                counts[word] = int(count)
+        return cls(counts)
+
+    def count(self, folded: str) -> int:
+        return self.counts.get(folded, 0)
+
+
+class Tokenizer:
+    """Callable stage: ``Tokenizer()(doc) -> TokenizedDocument``."""
+
+    def __init__(self, lexicon: Lexicon | None = None):
+        self.lexicon = lexicon or _default_lexicon()
+        self._split_cache: dict[str, tuple[int, str] | None] = {}
+
+    def __call__(self, doc: CleanDocument) -> TokenizedDocument:
+        tokens = self.tokenize(doc.text.text)
+        return TokenizedDocument(doc=doc, tokens=tokens, sentences=split_sentences(tokens, doc.text.text))
+
+    def tokenize(self, text: str) -> list[Token]:
+        """Tokens of ``text`` with proclitics split off; offsets index ``text``."""
+        tokens: list[Token] = []
+        for match in TOKEN_RE.finditer(text):
+            start, end = match.span()
+            word = match.group()
+            space_after = end < len(text) and text[end].isspace()
+            split = self.proclitic_split(word) if is_arabic_word(word) else None
+            if split is None:
+                tokens.append(Token(start, end, word, fold(word), space_after=space_after))
+                continue
+            cut, stem_norm = split
+            tokens.append(Token(start, start + cut, word[:cut], fold(word[:cut]), is_clitic=True, space_after=False))
+            tokens.append(Token(start + cut, end, word[cut:], stem_norm, space_after=space_after))
+        return tokens
+
+    def proclitic_split(self, word: str) -> tuple[int, str] | None:
+        """``(prefix_chars, folded_stem)`` if ``word`` starts with a proclitic, else ``None``."""
+        if word in self._split_cache:
+            return self._split_cache[word]
+        result = self._decide(word)
+        if len(self._split_cache) < 500_000:
+            self._split_cache[word] = result
+        return result
+
+    def _decide(self, word: str) -> tuple[int, str] | None:
+        folded = fold(word)
+        if folded in NEVER_SPLIT:
+            return None
+        whole = self.lexicon.count(folded)
+        for cut, stem in proclitic_analyses(word):
+            if len(stem) < MIN_STEM_CHARS:
+                continue
+            stem_count = self.lexicon.count(stem)
+            if stem_count >= MIN_STEM_COUNT and stem_count >= STEM_RATIO * whole:
+                return cut, stem
+        return None
+
+
+def split_sentences(tokens: list[Token], text: str) -> list[Sentence]:
+    """Sentence ends: . ! ? ؟ … (not inside numbers or after one-letter abbreviations) and line breaks."""
+    sentences: list[Sentence] = []
+    first = 0
+    for i, token in enumerate(tokens):
+        next_token = tokens[i + 1] if i + 1 < len(tokens) else None
+        if next_token is None:
+            break
+        gap = text[token.end:next_token.start]
+        ends_here = "\n" in gap or (token.text in SENTENCE_END and not _is_inner_period(tokens, i, gap))
+        if ends_here:
+            sentences.append(Sentence(first, i + 1))
+            first = i + 1
+    if first < len(tokens):
+        sentences.append(Sentence(first, len(tokens)))
+    return sentences
+
+
+def _is_inner_period(tokens: list[Token], i: int, gap: str) -> bool:
+    """A period between digits (2.5) or after a one-letter abbreviation (د.) ends nothing."""
+    if tokens[i].text != "." or i == 0:
+        return False
+    before, after = tokens[i - 1], tokens[i + 1]
+    if not gap and before.text.isdigit() and after.text.isdigit():
+        return True
+    return before.end == tokens[i].start and len(before.text) == 1 and before.text.isalpha()
+
+
+@lru_cache(maxsize=1)
+def _default_lexicon() -> Lexicon:
+    return Lexicon.load()

@@ -1,0 +1,117 @@
+"""The plain data types that flow through the stages, in order.
+
+RawInput --clean--> CleanDocument --tokenize--> TokenizedDocument --ner--> Mention
+--link--> LinkedMention --export--> table rows. Each stage reads the previous stage's type
+and never reaches back into a stage's internals.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from pipeline.offsets import MappedText
+
+LABELS = ("PER", "LOC", "ORG", "RES", "MISC")
+
+
+class PipelineError(Exception):
+    """A problem with one input, reported in its ``documents.csv`` row; the run goes on."""
+
+
+@dataclass(frozen=True)
+class RawInput:
+    """One input as found: where it came from and its undecoded bytes."""
+
+    source: str  # the path as the user gave it (joined to the folder when a folder was given)
+    data: bytes
+    format: str  # "text" or "html"
+
+
+@dataclass
+class CleanDocument:
+    """One article: normalized text (title line first, then body) mapped into the source."""
+
+    doc_id: str
+    source: str
+    part: int  # 1-based article number inside the source file
+    source_text: str  # the decoded file; every offset in the tables indexes this string
+    encoding: str
+    text: MappedText
+    title: str = ""
+    title_chars: int = 0  # text[:title_chars] is the title line
+    published: str | None = None
+    outlet: str = ""
+    keywords: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Token:
+    """A word or a proclitic segment; offsets index ``CleanDocument.text.text``."""
+
+    start: int
+    end: int
+    text: str
+    norm: str  # folded form used for matching; a swallowed article is restored ("لأمم" -> "الامم")
+    is_clitic: bool = False  # a split-off proclitic (و ف ب ل ك ...)
+    space_after: bool = True
+
+
+@dataclass(frozen=True)
+class Sentence:
+    start: int  # first token index
+    end: int  # one past the last token index
+
+
+@dataclass
+class TokenizedDocument:
+    doc: CleanDocument
+    tokens: list[Token]
+    sentences: list[Sentence]
+
+    @property
+    def n_words(self) -> int:
+        return sum(1 for t in self.tokens if not t.is_clitic)
+
+
+@dataclass(frozen=True)
+class Mention:
+    """A recognized entity span. ``start``/``end`` are character offsets in the clean text."""
+
+    start: int
+    end: int
+    label: str
+    method: str  # gazetteer | rule | model | coreference
+    score: float
+    sentence: int
+    norm: str  # folded surface, article restored, used by the linker
+    value: str = ""  # resolution number for RES
+    kb_id: str = ""  # gazetteer entry the span was matched from, if any
+    antecedent: int = -1  # coreference mentions: clean-text start of the fuller mention they repeat
+
+
+@dataclass(frozen=True)
+class LinkedMention:
+    mention: Mention
+    entity_id: str
+    wikidata: str = ""
+    name_ar: str = ""
+    name_en: str = ""
+    geonames: str = ""
+    latitude: float | None = None
+    longitude: float | None = None
+    country: str = ""
+
+
+@dataclass
+class DocumentResult:
+    """Everything the export stage needs about one document (or one failed input)."""
+
+    doc_id: str
+    source: str
+    status: str  # ok | empty | error | skipped
+    error: str = ""
+    doc: CleanDocument | None = None
+    n_tokens: int = 0
+    n_sentences: int = 0
+    mentions: list[LinkedMention] = field(default_factory=list)
+    encoding: str = ""
