@@ -18,7 +18,8 @@ import regex
 from pipeline.arabic import fold, is_arabic_word, proclitic_analyses
 from pipeline.types import CleanDocument, Sentence, Token, TokenizedDocument
 
-TOKEN_RE = regex.compile(r"[^\s\p{P}\p{S}]+|[\p{P}\p{S}]")
+# An emoji with its modifiers, a run of non-space non-punctuation, or one punctuation mark/symbol.
+TOKEN_RE = regex.compile(r"\p{RI}\p{RI}|\p{Extended_Pictographic}(?:\p{EMod}|\uFE0F)*|[^\s\p{P}\p{S}]+|[\p{P}\p{S}]")
 SENTENCE_END = frozenset(".!?؟…")
 DEFAULT_LEXICON = Path(__file__).resolve().parent.parent / "data" / "lexicon" / "word_counts.tsv.gz"
 

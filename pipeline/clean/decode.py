@@ -33,8 +33,8 @@ def decode_bytes(data: bytes) -> tuple[str, str]:
     for bom, encoding in _BOMS:
         if data.startswith(bom):
             return data.decode(encoding), encoding
-    if _looks_utf16(data):
-        encoding = "utf-16-le" if data[1:2] == b"\x00" else "utf-16-be"
+    encoding = _utf16_without_bom(data)
+    if encoding:
         try:
             return data.decode(encoding), encoding
         except UnicodeDecodeError:
@@ -53,17 +53,15 @@ def decode_bytes(data: bytes) -> tuple[str, str]:
         raise DecodeError(f"undecodable as {encoding}: {exc}") from exc
 
 
-def _looks_utf16(data: bytes) -> bool:
-    """UTF-16 without BOM: every other byte NUL in ASCII-heavy text, or Arabic high bytes 0x06."""
+def _utf16_without_bom(data: bytes) -> str | None:
+    """UTF-16 without BOM: the high byte of every unit is 0x00 (Latin) or 0x06 (Arabic)."""
     sample = data[:4096]
-    if len(sample) < 4 or len(sample) % 2:
-        return False
-    evens, odds = sample[0::2], sample[1::2]
-    for high in (odds, evens):
-        share = sum(1 for b in high if b in (0x00, 0x06)) / len(high)
-        if share > 0.9:
-            return True
-    return False
+    if len(sample) < 4 or len(data) % 2:
+        return None
+    for high, encoding in ((sample[1::2], "utf-16-le"), (sample[0::2], "utf-16-be")):
+        if sum(1 for b in high if b in (0x00, 0x06)) / len(high) > 0.9:
+            return encoding
+    return None
 
 
 def _looks_binary(data: bytes) -> bool:

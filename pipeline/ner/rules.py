@@ -204,7 +204,8 @@ class ResolutionRule:
     def _resolution(self, view: DocView, first: int, number: int) -> Mention:
         tokens = view.tokens
         span_norms = {t.norm for t in tokens[first:number]}
-        national = number + 1 < len(tokens) and tokens[number + 1].norm in NATIONAL_MARKERS
+        following = fold(view.text[tokens[number].end:tokens[number].end + 8]).split()
+        national = bool(following) and following[0] in NATIONAL_MARKERS
         un_context = bool(span_norms & UN_MARKERS)
         value = tokens[number].text
         kb_id = f"unsc:{int(value)}" if un_context or not national else ""

@@ -1,0 +1,34 @@
+"""Shared fixtures: the shipped sample, the corpora in ../shared (skipped cleanly when absent)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+SAMPLE_DIR = ROOT / "data" / "raw"
+SEED = SAMPLE_DIR / "000_987e725a71a5c5d0.txt"
+SHARED = ROOT.parent / "shared"
+
+
+@pytest.fixture(scope="session")
+def shared_dir() -> Path:
+    if not SHARED.is_dir():
+        pytest.skip(f"development data not found at {SHARED} (only needed by corpus tests)")
+    return SHARED
+
+
+@pytest.fixture(scope="session")
+def pipeline():
+    """One loaded pipeline for the whole session (loading the KB and model takes a moment)."""
+    from pipeline.run import Pipeline
+
+    return Pipeline()
+
+
+@pytest.fixture(scope="session")
+def tokenizer():
+    from pipeline.tokenize import Tokenizer
+
+    return Tokenizer()
