@@ -72,9 +72,12 @@ def fold(text: str) -> str:
     return text.translate(_FOLD_TRANSLATION)
 
 
+_ARABIC_WORD_RE = re.compile("[\u0621-\u06d3]+")
+
+
 def is_arabic_word(text: str) -> bool:
     """True when the token is made of Arabic letters (the only tokens that take clitics)."""
-    return bool(text) and all("\u0621" <= ch <= "\u06d3" for ch in text)
+    return _ARABIC_WORD_RE.fullmatch(text) is not None
 
 
 @lru_cache(maxsize=200_000)

@@ -32,29 +32,61 @@ def main() -> None:
               help="Folder for documents.csv, mentions.csv and entities.csv (created if missing).")
 @click.option("--gazetteer", "gazetteers", multiple=True, type=click.Path(exists=True, path_type=Path),
               help="Extra gazetteer CSV file or folder (repeatable); its rows override shipped rows with the same id.")
+@click.option("--workers", default=1, show_default=True, type=click.IntRange(1, 256),
+              help="Processes to analyze documents with; the tables are identical for any number.")
+@click.option("--resume", is_flag=True, help="Continue an interrupted run in --out, keeping its finished work.")
+@click.option("--incremental", is_flag=True,
+              help="Only analyze inputs that are new or changed (by content hash) since the tables in --out were "
+                   "written; rows of unchanged inputs are kept, rows of vanished inputs dropped.")
+@click.option("--overwrite", is_flag=True, help="Replace tables in --out even if another configuration wrote them.")
+@click.option("--text-field", default="text", show_default=True, help="Record inputs (.jsonl/.json/.csv): field with the article text.")
+@click.option("--id-field", default="id", show_default=True, help="Record inputs: field with the record id (used in doc_id).")
+@click.option("--title-field", default="title", show_default=True, help="Record inputs: field with the title.")
+@click.option("--date-field", default="date", show_default=True, help="Record inputs: field with the publication date.")
+@click.option("--stdin-format", type=click.Choice(["auto", "text", "html", "jsonl", "json", "csv"]), default="auto",
+              show_default=True, help="Format of standard input when INPUT is '-'.")
 @click.option("--progress/--no-progress", default=None,
               help="Show a progress bar (default: only when stderr is a terminal).")
-@click.option("--strict", is_flag=True, help="Exit with status 1 if any input failed.")
-def run(inputs: tuple[str, ...], out_dir: Path, gazetteers: tuple[Path, ...], progress: bool | None, strict: bool) -> None:
-    """Extract and link entities from INPUT files, folders (searched recursively) or glob patterns.
+@click.option("--strict", is_flag=True, help="Exit with status 1 if any input failed (status error).")
+def run(inputs: tuple[str, ...], out_dir: Path, gazetteers: tuple[Path, ...], workers: int, resume: bool,
+        incremental: bool, overwrite: bool, text_field: str, id_field: str, title_field: str, date_field: str,
+        stdin_format: str, progress: bool | None, strict: bool) -> None:
+    """Extract and link entities from INPUT files, folders (searched recursively), glob patterns or '-' (stdin).
+
+    \b
+    Inputs: .txt, .html/.htm, .jsonl/.json/.csv/.tsv records (see the --*-field options), and
+    .gz or .zip archives of any of these. Encodings are detected (UTF-8 with or without BOM,
+    UTF-16, Windows-1256, ISO-8859-6) and recorded per document.
 
     Every input yields at least one row in documents.csv, with status ok, empty, skipped or
-    error; one bad input never stops the run. A summary is printed at the end.
+    error; one bad input never stops the run. Tables are published atomically when the run
+    ends; an interrupted run can be continued with --resume. A summary is printed at the end.
     """
     from tqdm import tqdm
 
     from pipeline.gazetteer import GazetteerError
-    from pipeline.run import Pipeline, run as run_pipeline
+    from pipeline.inputs import RecordFields
+    from pipeline.outputs import OutputError
+    from pipeline.run import Pipeline, RunOptions, run as run_pipeline
 
+    if resume and incremental:
+        raise click.UsageError("--resume and --incremental cannot be combined")
     try:
         pipeline = Pipeline(gazetteers=gazetteers)
     except GazetteerError as exc:
         raise click.ClickException(f"invalid gazetteer:\n{exc}") from exc
+    options = RunOptions(
+        workers=workers, mode="resume" if resume else "incremental" if incremental else "fresh", overwrite=overwrite,
+        fields=RecordFields(text_field, id_field, title_field, date_field), stdin_format=stdin_format)
 
     def bar(items):
-        return tqdm(items, desc="articles", unit="file", disable=(progress is False) or (progress is None and not sys.stderr.isatty()))
+        hidden = (progress is False) or (progress is None and not sys.stderr.isatty())
+        return tqdm(items, desc="work units", unit="unit", disable=hidden)
 
-    summary = run_pipeline(inputs, out_dir, pipeline, progress=bar)
+    try:
+        summary = run_pipeline(inputs, out_dir, pipeline, options, progress=bar)
+    except OutputError as exc:
+        raise click.ClickException(str(exc)) from exc
     for line in summary.lines():
         click.echo(line)
     click.echo(f"tables:    {out_dir}/documents.csv, mentions.csv, entities.csv")
@@ -64,3 +96,5 @@ def run(inputs: tuple[str, ...], out_dir: Path, gazetteers: tuple[Path, ...], pr
         click.echo(f"  ! ... {len(summary.errors) - 10} more in documents.csv", err=True)
     if strict and summary.errors:
         sys.exit(1)
+
+

@@ -1,8 +1,8 @@
 """Stage 5, export: documents.csv, mentions.csv and entities.csv.
 
-Rows are streamed as documents arrive; entity totals are accumulated and written at the end.
-Tables are written to temporary files in the output folder and renamed into place only when
-the run finishes, so an interrupted run never leaves a truncated table behind.
+Rows are rendered per work unit (in the worker that analyzed it) into a :class:`UnitOutput`:
+CSV text plus per-entity totals. An :class:`~pipeline.outputs.OutputFolder` appends unit
+outputs in input order and publishes the tables; entity totals are summed over units.
 Offsets in ``mentions.csv`` index the decoded source text (``documents.csv`` gives the
 encoding), so ``text == source_text[start:end]`` for every row.
 """
@@ -11,15 +11,15 @@ from __future__ import annotations
 
 import collections
 import csv
-import os
+import io
 from dataclasses import dataclass, field
-from pathlib import Path
+from typing import Iterable
 
-from pipeline.types import DocumentResult, LinkedMention
+from pipeline.types import DocumentResult
 
 DOCUMENT_COLUMNS = (
     "doc_id", "source", "title", "published", "outlet", "keywords", "n_chars", "n_tokens",
-    "n_sentences", "n_mentions", "status", "error", "part", "encoding",
+    "n_sentences", "n_mentions", "status", "error", "part", "encoding", "locator",
 )
 MENTION_COLUMNS = (
     "doc_id", "source", "sentence", "start", "end", "text", "label", "value", "entity_id",
@@ -30,31 +30,38 @@ ENTITY_COLUMNS = (
     "geonames", "latitude", "longitude", "country",
 )
 LIST_SEPARATOR = " | "
+FACTS = ("label", "kb_name", "name_en", "wikidata", "geonames", "latitude", "longitude", "country")
 
 
 @dataclass
 class EntityTotals:
-    """What entities.csv says about one entity, accumulated over the run."""
+    """What entities.csv says about one entity: its facts and counts over the units seen."""
 
     label: str
+    kb_name: str = ""
     name_en: str = ""
     wikidata: str = ""
     geonames: str = ""
     latitude: float | None = None
     longitude: float | None = None
     country: str = ""
-    kb_name: str = ""
     n_mentions: int = 0
     n_documents: int = 0
-    last_doc: str = ""
     surfaces: collections.Counter = field(default_factory=collections.Counter)
 
-    def add(self, doc_id: str, surface: str) -> None:
-        self.n_mentions += 1
-        self.surfaces[surface] += 1
-        if doc_id != self.last_doc:
-            self.n_documents += 1
-            self.last_doc = doc_id
+    def merge(self, other: "EntityTotals") -> None:
+        self.n_mentions += other.n_mentions
+        self.n_documents += other.n_documents
+        self.surfaces.update(other.surfaces)
+
+    def to_json(self) -> dict:
+        facts = {name: getattr(self, name) for name in FACTS if getattr(self, name) not in ("", None)}
+        return {**facts, "m": self.n_mentions, "d": self.n_documents, "s": dict(self.surfaces)}
+
+    @classmethod
+    def from_json(cls, data: dict) -> "EntityTotals":
+        facts = {name: data[name] for name in FACTS if name in data}
+        return cls(**facts, n_mentions=data["m"], n_documents=data["d"], surfaces=collections.Counter(data["s"]))
 
     def row(self, entity_id: str) -> dict[str, object]:
         aliases = sorted(self.surfaces, key=lambda s: (-self.surfaces[s], s))
@@ -66,6 +73,19 @@ class EntityTotals:
         }
 
 
+@dataclass
+class UnitOutput:
+    """One work unit's rows (CSV text, no header), entity totals and run statistics."""
+
+    key: str
+    source: str
+    file_hash: str
+    documents: str
+    mentions: str
+    entities: dict[str, EntityTotals]
+    stats: dict
+
+
 def document_row(result: DocumentResult) -> dict[str, object]:
     doc = result.doc
     return {
@@ -74,7 +94,7 @@ def document_row(result: DocumentResult) -> dict[str, object]:
         "outlet": doc.outlet if doc else "", "keywords": LIST_SEPARATOR.join(doc.keywords) if doc else "",
         "n_chars": len(doc.text) if doc else 0, "n_tokens": result.n_tokens, "n_sentences": result.n_sentences,
         "n_mentions": len(result.mentions), "status": result.status, "error": result.error,
-        "part": doc.part if doc else "", "encoding": result.encoding,
+        "part": doc.part if doc else "", "encoding": result.encoding, "locator": result.locator,
     }
 
 
@@ -95,63 +115,51 @@ def mention_rows(result: DocumentResult) -> list[dict[str, object]]:
     return rows
 
 
-class TableWriter:
-    """Streams the three tables into ``out_dir``; ``close()`` publishes them atomically."""
-
-    def __init__(self, out_dir: str | Path):
-        self.out_dir = Path(out_dir)
-        self.out_dir.mkdir(parents=True, exist_ok=True)
-        self._files = {}
-        self._writers = {}
-        for name, columns in (("documents", DOCUMENT_COLUMNS), ("mentions", MENTION_COLUMNS)):
-            handle = open(self._tmp(name), "w", encoding="utf-8", newline="")
-            writer = csv.DictWriter(handle, fieldnames=columns, lineterminator="\n")
-            writer.writeheader()
-            self._files[name], self._writers[name] = handle, writer
-        self.entities: dict[str, EntityTotals] = {}
-
-    def _tmp(self, name: str) -> Path:
-        return self.out_dir / f".{name}.csv.tmp"
-
-    def write(self, result: DocumentResult) -> None:
-        self._writers["documents"].writerow(document_row(result))
+def unit_output(key: str, source: str, file_hash: str, results: Iterable[DocumentResult]) -> UnitOutput:
+    """Render a unit's documents into CSV text and entity totals (runs in the worker)."""
+    documents, mentions = [], []
+    entities: dict[str, EntityTotals] = {}
+    stats = {"documents": 0, "words": 0, "statuses": collections.Counter(), "labels": collections.Counter(), "errors": []}
+    for result in results:
+        documents.append(document_row(result))
         rows = mention_rows(result)
-        self._writers["mentions"].writerows(rows)
+        mentions.extend(rows)
+        seen_here: set[str] = set()
         for linked, row in zip(result.mentions, rows):
-            self._count(linked, result.doc_id, str(row["text"]))
+            totals = entities.get(linked.entity_id)
+            if totals is None:
+                totals = entities[linked.entity_id] = EntityTotals(
+                    label=linked.mention.label, name_en=linked.name_en, wikidata=linked.wikidata,
+                    geonames=linked.geonames, latitude=linked.latitude, longitude=linked.longitude,
+                    country=linked.country, kb_name="" if linked.entity_id.startswith("local:") else linked.name_ar)
+            totals.n_mentions += 1
+            totals.surfaces[" ".join(str(row["text"]).split())] += 1
+            if linked.entity_id not in seen_here:
+                seen_here.add(linked.entity_id)
+                totals.n_documents += 1
+        stats["documents"] += 1
+        stats["words"] += result.n_tokens
+        stats["statuses"][result.status] += 1
+        stats["labels"].update(m.mention.label for m in result.mentions)
+        if result.status == "error":
+            stats["errors"].append(f"{result.doc_id}: {result.error}")
+    return UnitOutput(key, source, file_hash, render_csv(documents, DOCUMENT_COLUMNS), render_csv(mentions, MENTION_COLUMNS),
+                      entities, stats)
 
-    def _count(self, linked: LinkedMention, doc_id: str, surface: str) -> None:
-        totals = self.entities.get(linked.entity_id)
-        if totals is None:
-            totals = self.entities[linked.entity_id] = EntityTotals(
-                label=linked.mention.label, name_en=linked.name_en, wikidata=linked.wikidata,
-                geonames=linked.geonames, latitude=linked.latitude, longitude=linked.longitude,
-                country=linked.country, kb_name=linked.name_ar if not linked.entity_id.startswith("local:") else "",
-            )
-        totals.add(doc_id, " ".join(surface.split()))
 
-    def close(self) -> dict[str, Path]:
-        """Write entities.csv and move all tables into place; returns their final paths."""
-        with open(self._tmp("entities"), "w", encoding="utf-8", newline="") as handle:
-            writer = csv.DictWriter(handle, fieldnames=ENTITY_COLUMNS, lineterminator="\n")
-            writer.writeheader()
-            for entity_id in sorted(self.entities, key=lambda e: (-self.entities[e].n_mentions, e)):
-                writer.writerow(self.entities[entity_id].row(entity_id))
-        paths = {}
-        for name in ("documents", "mentions", "entities"):
-            if name in self._files:
-                self._files[name].close()
-            final = self.out_dir / f"{name}.csv"
-            os.replace(self._tmp(name), final)
-            paths[name] = final
-        return paths
+def render_csv(rows: list[dict[str, object]], columns: tuple[str, ...], header: bool = False) -> str:
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=columns, lineterminator="\n")
+    if header:
+        writer.writeheader()
+    writer.writerows(rows)
+    return buffer.getvalue()
 
-    def abort(self) -> None:
-        """Drop the temporary files; tables from an earlier run stay untouched."""
-        for handle in self._files.values():
-            handle.close()
-        for name in ("documents", "mentions", "entities"):
-            self._tmp(name).unlink(missing_ok=True)
+
+def entity_rows(entities: dict[str, EntityTotals]) -> Iterable[dict[str, object]]:
+    """entities.csv rows, most mentioned first, ties by id (stable across runs)."""
+    for entity_id in sorted(entities, key=lambda e: (-entities[e].n_mentions, e)):
+        yield entities[entity_id].row(entity_id)
 
 
 def _number(value: float | None) -> str:

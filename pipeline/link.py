@@ -105,25 +105,26 @@ class Linker:
 
     def _link_partial_names(self, mentions: list[Mention], targets: dict[int, Target], text: str) -> None:
         """Unlinked people whose name is part of a fuller person mention in the same document."""
+        fuller: dict[str, int] = {}  # partial name -> the longest person mention it is part of
         people = [i for i, m in enumerate(mentions) if m.label == "PER"]
+        for j in sorted(people, key=lambda j: (-len(mentions[j].norm.split()), mentions[j].start)):
+            for part in _partial_names(mentions[j].norm.split()):
+                fuller.setdefault(part, j)
         for i in people:
-            if i in targets:
+            j = fuller.get(mentions[i].norm)
+            if i in targets or j is None or j == i:
                 continue
-            words = mentions[i].norm.split()
-            for j in sorted(people, key=lambda j: -len(mentions[j].norm.split())):
-                full = mentions[j].norm.split()
-                if j != i and len(full) > len(words) and _is_part_of(words, full):
-                    targets[i] = targets.get(j) or Target(local_id("PER", mentions[j].norm),
-                                                          name_ar=text[mentions[j].start:mentions[j].end])
-                    targets.setdefault(j, targets[i])
-                    break
+            if j not in targets:
+                targets[j] = Target(local_id("PER", mentions[j].norm), name_ar=text[mentions[j].start:mentions[j].end])
+            targets[i] = targets[j]
 
 
-def _is_part_of(words: list[str], full: list[str]) -> bool:
-    """Surname alone, first name + surname, or any contiguous run ending at the surname."""
-    if words == full[-len(words):]:
-        return True
-    return len(words) == 2 and words[0] == full[0] and words[1] == full[-1]
+def _partial_names(full: list[str]) -> list[str]:
+    """Surname, any run of words ending at the surname, and first name + surname."""
+    parts = [" ".join(full[k:]) for k in range(1, len(full))]
+    if len(full) > 2:
+        parts.append(f"{full[0]} {full[-1]}")
+    return parts
 
 
 def _unique_person_parts(gazetteer: Gazetteer) -> dict[str, str]:

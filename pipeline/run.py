@@ -1,26 +1,33 @@
-"""Wiring the stages together for one input at a time; a bad input becomes an error row.
+"""Wiring the stages together: inputs -> work units -> (workers) -> output folder.
 
-:class:`Pipeline` loads the resources once (gazetteers, lexicons, model) and exposes
-``process(input_file) -> list[DocumentResult]``. :func:`run` streams inputs through it into
-a :class:`~pipeline.export.TableWriter` and returns a :class:`RunSummary`.
+:class:`Pipeline` loads the resources once (gazetteers, lexicons, model) and turns one work
+unit into a :class:`~pipeline.export.UnitOutput`; a bad document becomes an error row, never an
+exception. :func:`run` streams units through it, in order, with ``workers`` processes, into an
+:class:`~pipeline.outputs.OutputFolder`, so the tables are identical whatever the worker count.
 """
 
 from __future__ import annotations
 
 import collections
+import hashlib
+import multiprocessing
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Iterable, Sequence
+from typing import Callable, Iterable, Iterator, Sequence
 
+from pipeline import __version__
 from pipeline.clean import clean
-from pipeline.export import TableWriter
-from pipeline.gazetteer import DEFAULT_DIR, load_gazetteer
-from pipeline.inputs import InputFile, discover
+from pipeline.export import UnitOutput, unit_output
+from pipeline.gazetteer import DATA_DIR, DEFAULT_DIR, load_gazetteer
+from pipeline.inputs import STDIN, Failure, InputFile, RecordFields, WorkUnit, discover, read_lazy, sha256_file, work_units
 from pipeline.link import Linker
 from pipeline.ner import DEFAULT_COMPONENTS, Recognizer
+from pipeline.outputs import JournalEntry, OutputFolder
 from pipeline.tokenize import Tokenizer
 from pipeline.types import CleanDocument, DocumentResult, PipelineError, RawInput
+
+MODELS_DIR = Path(__file__).resolve().parent.parent / "models"
 
 
 @dataclass
@@ -30,28 +37,26 @@ class RunSummary:
     labels: collections.Counter = field(default_factory=collections.Counter)
     entities: int = 0
     words: int = 0
+    analyzed_words: int = 0
     seconds: float = 0.0
     errors: list[str] = field(default_factory=list)
-
-    def add(self, result: DocumentResult) -> None:
-        self.documents += 1
-        self.statuses[result.status] += 1
-        self.words += result.n_tokens
-        self.labels.update(m.mention.label for m in result.mentions)
-        if result.status == "error":
-            self.errors.append(f"{result.source}: {result.error}")
+    reused_units: int = 0
+    resumed_units: int = 0
 
     def lines(self) -> list[str]:
         statuses = ", ".join(f"{n} {s}" for s, n in sorted(self.statuses.items()))
         labels = ", ".join(f"{label} {n}" for label, n in sorted(self.labels.items())) or "none"
-        speed = self.words / self.seconds if self.seconds else 0.0
-        return [
+        speed = self.analyzed_words / self.seconds if self.seconds else 0.0
+        lines = [
             f"documents: {self.documents} ({statuses or 'none'})",
             f"mentions:  {sum(self.labels.values())} ({labels})",
             f"entities:  {self.entities}",
             f"errors:    {len(self.errors)}",
-            f"time:      {self.seconds:.2f} s ({self.words} words, {speed:,.0f} words/s)",
+            f"time:      {self.seconds:.2f} s ({self.analyzed_words} words analyzed, {speed:,.0f} words/s)",
         ]
+        if self.reused_units or self.resumed_units:
+            lines.append(f"reused:    {self.reused_units} unchanged units, {self.resumed_units} units from the interrupted run")
+        return lines
 
 
 class Pipeline:
@@ -63,53 +68,139 @@ class Pipeline:
         self.tokenizer = Tokenizer()
         self.recognizer = Recognizer(self.gazetteer, self.tokenizer, components)
         self.linker = Linker(self.gazetteer)
+        self.components = components
 
-    def process(self, item: InputFile) -> list[DocumentResult]:
-        """Every document of one input; failures are returned as error rows, never raised."""
-        if item.status != "ok":
-            return [DocumentResult(f"{item.source}#1", item.source, item.status, item.problem)]
+    def fingerprint(self, options: str = "") -> str:
+        """Identifies what the tables depend on: code version, resources, components, options."""
+        digest = hashlib.sha256(f"{__version__}\n{self.components}\n{options}\n".encode())
+        resources = list(self.gazetteer.files) + sorted((DATA_DIR / "lexicon").glob("*"))
+        resources += sorted(p for p in MODELS_DIR.rglob("*") if p.is_file()) if MODELS_DIR.exists() else []
+        for path in resources:
+            digest.update(f"{path.name}\t{sha256_file(str(path))}\n".encode())
+        return digest.hexdigest()
+
+    def process_unit(self, unit: WorkUnit) -> UnitOutput:
+        results = [result for item in read_lazy(unit) for result in self.process(item)]
+        return unit_output(unit.key, unit.source, unit.file_hash, results)
+
+    def process(self, item: RawInput | Failure) -> list[DocumentResult]:
+        """Every document of one input; failures are returned as rows, never raised."""
+        if isinstance(item, Failure):
+            key = f"{item.source}!{item.locator}" if item.locator else item.source
+            return [DocumentResult(f"{key}#1", item.source, item.status, item.problem, locator=item.locator)]
         try:
-            raw = RawInput(item.source, Path(item.source).read_bytes(), item.format)
-            documents = clean(raw)
-        except (OSError, PipelineError) as exc:
-            return [DocumentResult(f"{item.source}#1", item.source, "error", _describe(exc))]
+            documents = clean(item)
+        except PipelineError as exc:
+            return [DocumentResult(f"{item.key}#1", item.source, "error", str(exc), locator=item.locator)]
         except Exception as exc:  # a bug must not stop the run: report it on the row
-            return [DocumentResult(f"{item.source}#1", item.source, "error", f"internal error in clean: {_describe(exc)}")]
+            return [DocumentResult(f"{item.key}#1", item.source, "error", f"internal error in clean: {_describe(exc)}",
+                                   locator=item.locator)]
         return [self.analyze(doc) for doc in documents]
 
     def analyze(self, doc: CleanDocument) -> DocumentResult:
         """Tokenize, recognize and link one clean document."""
+        common = dict(doc=doc, encoding=doc.encoding, locator=doc.locator)
         try:
             tdoc = self.tokenizer(doc)
             if not tdoc.tokens:
-                return DocumentResult(doc.doc_id, doc.source, "empty", "no text after cleaning", doc, encoding=doc.encoding)
+                return DocumentResult(doc.doc_id, doc.source, "empty", "no text after cleaning", **common)
             mentions = self.linker(tdoc, self.recognizer(tdoc))
         except Exception as exc:
-            return DocumentResult(doc.doc_id, doc.source, "error", f"internal error: {_describe(exc)}", doc,
-                                  encoding=doc.encoding)
-        return DocumentResult(doc.doc_id, doc.source, "ok", "", doc, tdoc.n_words, len(tdoc.sentences), mentions,
-                              encoding=doc.encoding)
+            return DocumentResult(doc.doc_id, doc.source, "error", f"internal error: {_describe(exc)}", **common)
+        return DocumentResult(doc.doc_id, doc.source, "ok", "", n_tokens=tdoc.n_words, n_sentences=len(tdoc.sentences),
+                              mentions=mentions, **common)
 
 
-def run(inputs: Iterable[str], out_dir: str | Path, pipeline: Pipeline,
-        progress: Callable[[Iterable[InputFile]], Iterable[InputFile]] = lambda items: items) -> RunSummary:
-    """Process every input into tables in ``out_dir``."""
+@dataclass(frozen=True)
+class RunOptions:
+    workers: int = 1
+    mode: str = "fresh"  # fresh | resume | incremental
+    overwrite: bool = False
+    fields: RecordFields = RecordFields()
+    stdin_format: str = "auto"
+
+    def describe(self) -> str:
+        """The options that change table contents (part of the configuration fingerprint)."""
+        return f"{self.fields}|{self.stdin_format}"
+
+
+def run(inputs: Iterable[str], out_dir: str | Path, pipeline: Pipeline, options: RunOptions = RunOptions(),
+        progress: Callable[[Iterable], Iterable] = lambda items: items) -> RunSummary:
+    """Process every input into tables in ``out_dir``; see :class:`~pipeline.outputs.OutputFolder`."""
     started = time.perf_counter()
-    summary = RunSummary()
-    writer = TableWriter(out_dir)
+    folder = OutputFolder(out_dir, pipeline.fingerprint(options.describe()), mode=options.mode, overwrite=options.overwrite)
+    resumed = len(folder.done)
     try:
-        for item in progress(list(discover(inputs))):
-            for result in pipeline.process(item):
-                writer.write(result)
-                summary.add(result)
-        summary.entities = len(writer.entities)
-        writer.close()
+        todo = _pending_units(list(discover(inputs)), folder, options)
+        for output in progress(_map_in_order(pipeline, todo, options.workers)):
+            if isinstance(output, UnitOutput):
+                folder.append(output)
+            else:
+                for entry in output:
+                    folder.copy_previous(entry)
     except BaseException:
-        writer.abort()
+        folder.close_unpublished()
         raise
-    summary.seconds = time.perf_counter() - started
-    return summary
+    folder.publish()
+    totals = folder.totals
+    return RunSummary(documents=totals.documents, statuses=totals.statuses, labels=totals.labels,
+                      entities=len(totals.entities), words=totals.words, analyzed_words=totals.analyzed_words, seconds=time.perf_counter() - started,
+                      errors=totals.errors, reused_units=totals.reused, resumed_units=resumed)
+
+
+def _pending_units(items: list[InputFile], folder: OutputFolder, options: RunOptions) -> Iterator[WorkUnit | list[JournalEntry]]:
+    """Units still to process, and (``--incremental``) journal entries of unchanged inputs to copy."""
+    for item in items:
+        if options.mode == "incremental" and item.status == "ok" and item.source != STDIN:
+            reusable = folder.reusable(item.source, sha256_file(item.source))
+            if reusable:
+                yield reusable
+                continue
+        for unit in work_units(item, options.fields, options.stdin_format):
+            if unit.key not in folder.done:
+                yield unit
+
+
+_WORKER_PIPELINE: Pipeline | None = None
+
+
+def _work(unit: WorkUnit) -> UnitOutput:
+    assert _WORKER_PIPELINE is not None
+    return _WORKER_PIPELINE.process_unit(unit)
+
+
+def _map_in_order(pipeline: Pipeline, units: Iterator[WorkUnit | list[JournalEntry]],
+                  workers: int) -> Iterator[UnitOutput | list[JournalEntry]]:
+    """``pipeline.process_unit`` over units, in input order, with at most 2*workers units in flight.
+
+    Journal entries (unchanged inputs) pass through untouched, in their place.
+    """
+    if workers <= 1:
+        for unit in units:
+            yield pipeline.process_unit(unit) if isinstance(unit, WorkUnit) else unit
+        return
+    global _WORKER_PIPELINE
+    _WORKER_PIPELINE = pipeline  # inherited by the forked workers: resources load once
+    context = multiprocessing.get_context("fork")
+    with context.Pool(workers) as pool:
+        pending: collections.deque = collections.deque()
+        for unit in units:
+            pending.append(pool.apply_async(_work, (unit,)) if isinstance(unit, WorkUnit) else _Ready(unit))
+            if len(pending) >= 2 * workers:
+                yield pending.popleft().get()
+        while pending:
+            yield pending.popleft().get()
+
+
+class _Ready:
+    """An already-available result in the queue of pending worker results."""
+
+    def __init__(self, value):
+        self.value = value
+
+    def get(self):
+        return self.value
 
 
 def _describe(exc: BaseException) -> str:
-    return f"{type(exc).__name__}: {exc}" if not isinstance(exc, PipelineError) else str(exc)
+    return f"{type(exc).__name__}: {exc}"

@@ -62,6 +62,7 @@ class Tokenizer:
     def __init__(self, lexicon: Lexicon | None = None):
         self.lexicon = lexicon or _default_lexicon()
         self._split_cache: dict[str, tuple[int, str] | None] = {}
+        self._analysis_cache: dict[str, tuple[str, tuple[int, str] | None]] = {}
 
     def __call__(self, doc: CleanDocument) -> TokenizedDocument:
         tokens = self.tokenize(doc.text.text)
@@ -74,14 +75,23 @@ class Tokenizer:
             start, end = match.span()
             word = match.group()
             space_after = end < len(text) and text[end].isspace()
-            split = self.proclitic_split(word) if is_arabic_word(word) else None
+            norm, split = self._analysis(word)
             if split is None:
-                tokens.append(Token(start, end, word, fold(word), space_after=space_after))
+                tokens.append(Token(start, end, word, norm, space_after=space_after))
                 continue
             cut, stem_norm = split
-            tokens.append(Token(start, start + cut, word[:cut], fold(word[:cut]), is_clitic=True, space_after=False))
+            tokens.append(Token(start, start + cut, word[:cut], norm[:cut], is_clitic=True, space_after=False))
             tokens.append(Token(start + cut, end, word[cut:], stem_norm, space_after=space_after))
         return tokens
+
+    def _analysis(self, word: str) -> tuple[str, tuple[int, str] | None]:
+        """Folded form and proclitic split of a word, cached: news repeats its words."""
+        cached = self._analysis_cache.get(word)
+        if cached is None:
+            cached = (fold(word), self.proclitic_split(word) if is_arabic_word(word) else None)
+            if len(self._analysis_cache) < 500_000:
+                self._analysis_cache[word] = cached
+        return cached
 
     def proclitic_split(self, word: str) -> tuple[int, str] | None:
         """``(prefix_chars, folded_stem)`` if ``word`` starts with a proclitic, else ``None``."""

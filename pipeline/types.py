@@ -20,11 +20,20 @@ class PipelineError(Exception):
 
 @dataclass(frozen=True)
 class RawInput:
-    """One input as found: where it came from and its undecoded bytes."""
+    """One document as found: where it came from and its undecoded bytes (or a record's text)."""
 
     source: str  # the path as the user gave it (joined to the folder when a folder was given)
     data: bytes
     format: str  # "text" or "html"
+    locator: str = ""  # inside the source: archive member and/or record ("a.zip" -> "2024/x.html")
+    text: str | None = None  # a record's text field: already text, the offset base
+    title: str = ""  # from a record's title field
+    published: str = ""  # from a record's date field
+
+    @property
+    def key(self) -> str:
+        """``source`` plus ``!locator`` when the document is inside the file."""
+        return f"{self.source}!{self.locator}" if self.locator else self.source
 
 
 @dataclass
@@ -34,7 +43,7 @@ class CleanDocument:
     doc_id: str
     source: str
     part: int  # 1-based article number inside the source file
-    source_text: str  # the decoded file; every offset in the tables indexes this string
+    source_text: str  # the decoded file (or record text); every offset in the tables indexes this string
     encoding: str
     text: MappedText
     title: str = ""
@@ -42,6 +51,7 @@ class CleanDocument:
     published: str | None = None
     outlet: str = ""
     keywords: list[str] = field(default_factory=list)
+    locator: str = ""  # archive member and/or record inside the source
 
 
 @dataclass(frozen=True)
@@ -87,6 +97,7 @@ class Mention:
     value: str = ""  # resolution number for RES
     kb_id: str = ""  # gazetteer entry the span was matched from, if any
     antecedent: int = -1  # coreference mentions: clean-text start of the fuller mention they repeat
+    container: bool = False  # a facility named after a place ("مطار بغداد"): the place may nest inside
 
 
 @dataclass(frozen=True)
@@ -115,3 +126,4 @@ class DocumentResult:
     n_sentences: int = 0
     mentions: list[LinkedMention] = field(default_factory=list)
     encoding: str = ""
+    locator: str = ""

@@ -7,6 +7,7 @@ converted back to the decoded source text through each document's :class:`Mapped
 
 from __future__ import annotations
 
+from pipeline.clean.dates import parse_date
 from pipeline.clean.decode import DecodeError, decode_bytes
 from pipeline.clean.html import extract_html, looks_like_html
 from pipeline.clean.normalize import normalize
@@ -19,44 +20,61 @@ __all__ = ["clean", "clean_text", "MappedText"]
 
 def clean(raw: RawInput) -> list[CleanDocument]:
     """All articles of one input. Raises :class:`PipelineError` when the bytes are not text."""
-    try:
-        text, encoding = decode_bytes(raw.data)
-    except DecodeError as exc:
-        raise PipelineError(str(exc)) from exc
-    return clean_text(text, source=raw.source, encoding=encoding, fmt=raw.format)
+    if raw.text is not None:  # a record: its text field is the offset base
+        text, encoding = raw.text, ""
+    else:
+        try:
+            text, encoding = decode_bytes(raw.data)
+        except DecodeError as exc:
+            raise PipelineError(str(exc)) from exc
+    meta = {"title": raw.title, "published": raw.published}
+    return clean_text(text, source=raw.source, encoding=encoding, fmt=raw.format, locator=raw.locator,
+                      meta={k: v for k, v in meta.items() if v})
 
 
-def clean_text(text: str, *, source: str, encoding: str = "utf-8", fmt: str = "text") -> list[CleanDocument]:
-    """Like :func:`clean` for text that is already decoded (``fmt``: "text" or "html")."""
+def clean_text(text: str, *, source: str, encoding: str = "utf-8", fmt: str = "text", locator: str = "",
+               meta: dict[str, str] | None = None) -> list[CleanDocument]:
+    """Like :func:`clean` for text that is already decoded (``fmt``: "text" or "html").
+
+    ``meta`` may give a ``title`` and a ``published`` date (from a record's fields); they win
+    over what the text itself says.
+    """
     title = None
-    meta: dict[str, str] = {}
+    meta = dict(meta or {})
     if fmt == "html" or looks_like_html(text):
         page = extract_html(text)
-        body, title, meta = page.body, page.title, page.meta
+        body, title = page.body, page.title
+        meta = {**page.meta, **meta}
     else:
         body = MappedText.identity(text)
-    articles = split_articles(normalize(body), normalize(title) if title is not None else None)
+    articles = split_articles(normalize(body), normalize(title) if title is not None else None,
+                              has_title="title" in meta)
+    key = f"{source}!{locator}" if locator else source
     return [
-        _document(article, part, source=source, source_text=text, encoding=encoding, meta=meta)
+        _document(article, part, key=key, source=source, locator=locator, source_text=text, encoding=encoding,
+                  meta=meta)
         for part, article in enumerate(articles, start=1)
     ]
 
 
-def _document(article: Article, part: int, *, source: str, source_text: str, encoding: str, meta: dict[str, str]) -> CleanDocument:
+def _document(article: Article, part: int, *, key: str, source: str, locator: str, source_text: str, encoding: str,
+              meta: dict[str, str]) -> CleanDocument:
     pieces = ([article.title] if article.title is not None else []) + article.lines
     published = article.published
-    if published is None and part == 1 and "published" in meta:
-        from pipeline.clean.dates import parse_date
-
-        published = parse_date(meta["published"])
+    if part == 1 and "published" in meta:
+        published = parse_date(meta["published"]) or published
+    title = article.title.text if article.title is not None else ""
+    if part == 1 and meta.get("title"):
+        title = " ".join(meta["title"].split())
     return CleanDocument(
-        doc_id=f"{source}#{part}",
+        doc_id=f"{key}#{part}",
         source=source,
+        locator=locator,
         part=part,
         source_text=source_text,
         encoding=encoding,
         text=MappedText.join(pieces, "\n"),
-        title=article.title.text if article.title is not None else "",
+        title=title,
         title_chars=len(article.title) if article.title is not None else 0,
         published=published,
         outlet=article.outlet,

@@ -1,7 +1,9 @@
 """Bytes to text: BOMs first, then strict UTF-8, then a detector limited to Arabic encodings.
 
-The encoding name returned is what a user passes to ``bytes.decode`` to get exactly the text
-our offsets index (``utf-8-sig`` drops the BOM, as Python does).
+The encoding name returned is what a user passes to ``bytes.decode(encoding, errors="replace")``
+to get exactly the text our offsets index (``utf-8-sig`` drops the BOM, as Python does). UTF-8
+with a few invalid bytes (a truncated download, a stray byte) stays UTF-8, the bad bytes
+becoming U+FFFD, rather than being misread as a legacy encoding.
 """
 
 from __future__ import annotations
@@ -21,6 +23,9 @@ _BOMS = (
 )
 
 
+MAX_BAD_UTF8_BYTES = 3
+
+
 class DecodeError(ValueError):
     """The bytes are not text in any encoding we accept (binary data)."""
 
@@ -32,7 +37,7 @@ def decode_bytes(data: bytes) -> tuple[str, str]:
     """
     for bom, encoding in _BOMS:
         if data.startswith(bom):
-            return data.decode(encoding), encoding
+            return data.decode(encoding, errors="replace"), encoding
     encoding = _utf16_without_bom(data)
     if encoding:
         try:
@@ -45,12 +50,15 @@ def decode_bytes(data: bytes) -> tuple[str, str]:
         pass
     if _looks_binary(data):
         raise DecodeError("binary data, not text (control bytes in the first 4 KB)")
+    lenient = data.decode("utf-8", errors="replace")
+    if lenient.count("\ufffd") <= max(MAX_BAD_UTF8_BYTES, len(lenient) // 1000):
+        return lenient, "utf-8"
     best = from_bytes(data, cp_isolation=list(ARABIC_ENCODINGS)).best()
     encoding = best.encoding if best is not None else "cp1256"
     try:
-        return data.decode(encoding), encoding
-    except UnicodeDecodeError as exc:  # pragma: no cover - detector guarantees decodability
-        raise DecodeError(f"undecodable as {encoding}: {exc}") from exc
+        return data.decode(encoding, errors="replace"), encoding
+    except LookupError as exc:  # pragma: no cover - the detector only proposes known codecs
+        raise DecodeError(f"unknown encoding {encoding}: {exc}") from exc
 
 
 def _utf16_without_bom(data: bytes) -> str | None:

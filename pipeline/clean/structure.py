@@ -37,15 +37,21 @@ class Article:
     outlet: str = ""
     keywords: list[str] = field(default_factory=list)
     has_title_marker: bool = False
+    title_known: bool = False
 
     @property
     def is_empty(self) -> bool:
         return self.title is None and not self.lines
 
 
-def split_articles(text: MappedText, title: MappedText | None = None) -> list[Article]:
-    """Split normalized page text into articles; ``title`` comes from HTML ``<title>``."""
+def split_articles(text: MappedText, title: MappedText | None = None, *, has_title: bool = False) -> list[Article]:
+    """Split normalized page text into articles.
+
+    ``title`` comes from HTML ``<title>``; ``has_title`` says the first article's title is
+    known from elsewhere (a record's title field), so its first line is body text.
+    """
     articles = [Article(title=title, has_title_marker=title is not None)]
+    articles[0].title_known = has_title
     for line in _lines(text):
         current = articles[-1]
         folded = fold(line.text)
@@ -92,7 +98,7 @@ def _split_keywords(value: str) -> list[str]:
 
 def _promote_title(article: Article) -> None:
     """The first line is a headline when a date line follows it or it looks like one."""
-    if article.title is not None or not article.lines:
+    if article.title is not None or article.title_known or not article.lines:
         return
     first = article.lines[0]
     words = first.text.split()

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from pipeline.arabic import FUNCTION_WORDS, is_arabic_word, proclitic_analyses
+from pipeline.arabic import FUNCTION_WORDS, fold, is_arabic_word, proclitic_analyses
 from pipeline.gazetteer import Entry, Gazetteer
 from pipeline.ner.base import DocView
 from pipeline.tokenize import Tokenizer
@@ -18,18 +18,37 @@ from pipeline.types import Mention
 
 MIN_SINGLE_WORD_CHARS = 3
 MAX_ALIAS_TOKENS = 12
+# Entries with match=context are found only right after one of these words (or an attached
+# ب / ل, "in" / "to"): "على غزة", "بلدة صور", "صحيفة الأخبار", كتبت "الأخبار".
+CONTEXT_CUES = {
+    "LOC": frozenset(fold(w) for w in (
+        "في من الى إلى على نحو تجاه قرب عند داخل خارج حول مدينة بلدة قرية محافظة منطقة مخيم قطاع جنوب شمال "
+        "شرق غرب وسط جنوبي شمالي شرقي غربي ضاحية ريف معبر حي مطار ميناء عاصمة زار يزور وصل غادر").split()),
+    "ORG": frozenset(fold(w) for w in (
+        "حركة جماعة حزب تنظيم صحيفة جريدة قناة وكالة موقع شركة مجموعة فصيل ميليشيا ميليشيات كتبت ذكرت نقلت "
+        "أفادت افادت أوردت اوردت بحسب حسب").split()),
+}
+CONTEXT_CLITICS = frozenset(fold(w) for w in "ب ل وب ول فب فل".split())
+QUOTES = frozenset('"\'')
+# Facilities named after a place ("مطار بغداد"): the place inside is a mention of its own.
+CONTAINER_TYPES = frozenset("airport port crossing border_crossing camp refugee_camp military_base base bridge dam "
+                            "prison hospital stadium square street road".split())
 
 
 @dataclass
 class AliasIndex:
-    """Token-sequence keys -> entry ids, plus every key prefix to stop scanning early."""
+    """Token-sequence keys -> entry ids, plus every key prefix to stop scanning early.
+
+    Aliases of entries with ``match=context`` go in ``context_keys``: found only after a cue.
+    """
 
     keys: dict[tuple[str, ...], list[str]] = field(default_factory=dict)
+    context_keys: dict[tuple[str, ...], list[str]] = field(default_factory=dict)
     prefixes: set[tuple[str, ...]] = field(default_factory=set)
     max_len: int = 0
 
-    def add(self, key: tuple[str, ...], entry_id: str) -> None:
-        ids = self.keys.setdefault(key, [])
+    def add(self, key: tuple[str, ...], entry_id: str, *, needs_context: bool = False) -> None:
+        ids = (self.context_keys if needs_context else self.keys).setdefault(key, [])
         if entry_id not in ids:
             ids.append(entry_id)
         for n in range(1, len(key) + 1):
@@ -46,13 +65,29 @@ def build_index(gazetteer: Gazetteer, tokenizer: Tokenizer) -> AliasIndex:
     """Index the aliases of entries whose ``match`` mode allows finding them in text."""
     index = AliasIndex()
     for entry in gazetteer.entries.values():
-        if entry.match != "auto":
+        if entry.match == "link":
             continue
         for alias in entry.surface_forms:
             key = alias_key(tokenizer, alias)
             if _usable(key):
-                index.add(key, entry.id)
+                index.add(key, entry.id, needs_context=entry.match == "context")
     return index
+
+
+def _has_cue(view: DocView, i: int, label: str, attached: str) -> bool:
+    """A cue word (or an attached ب/ل) right before token ``i``, skipping an opening quote."""
+    cues = CONTEXT_CUES.get(label, frozenset())
+    if attached and (attached in CONTEXT_CLITICS) and label == "LOC":
+        return True
+    j = i - 1
+    if j >= 0 and view.tokens[j].text in QUOTES:
+        j -= 1
+    if j < 0:
+        return False
+    previous = view.tokens[j]
+    if previous.is_clitic:
+        return label == "LOC" and previous.norm in CONTEXT_CLITICS
+    return previous.norm in cues
 
 
 def _usable(key: tuple[str, ...]) -> bool:
@@ -81,7 +116,7 @@ class GazetteerMatcher:
         for i, token in enumerate(tokens):
             if token.is_clitic:
                 continue
-            match = self._longest(norms, i)
+            match = self._longest(view, norms, i)
             if match:
                 last, ids = match
                 out.append(self._mention(view, i, last, ids))
@@ -89,22 +124,31 @@ class GazetteerMatcher:
                 out.extend(self._match_shedding_proclitic(view, norms, i))
         return out
 
-    def _longest(self, norms: list[str], i: int, first: str | None = None) -> tuple[int, list[str]] | None:
+    def _longest(self, view: DocView, norms: list[str], i: int, first: str | None = None,
+                 attached: str = "") -> tuple[int, list[str]] | None:
+        """Longest alias starting at token ``i`` (its norm replaced by ``first`` if given)."""
         best = None
         key: tuple[str, ...] = ()
         for j in range(i, min(len(norms), i + self.index.max_len)):
             key = key + ((first if (j == i and first is not None) else norms[j]),)
             if key not in self.index.prefixes:
                 break
-            ids = self.index.keys.get(key)
+            ids = self.index.keys.get(key) or self._in_context(view, i, key, attached)
             if ids:
                 best = (j, ids)
         return best
 
+    def _in_context(self, view: DocView, i: int, key: tuple[str, ...], attached: str) -> list[str]:
+        """Ids of context-only entries with this alias whose cue precedes token ``i``."""
+        ids = self.index.context_keys.get(key)
+        if not ids:
+            return []
+        return [entry_id for entry_id in ids if _has_cue(view, i, self.gazetteer.entries[entry_id].label, attached)]
+
     def _match_shedding_proclitic(self, view: DocView, norms: list[str], i: int) -> list[Mention]:
         token = view.tokens[i]
         for cut, stem in proclitic_analyses(token.text):
-            match = self._longest(norms, i, first=stem)
+            match = self._longest(view, norms, i, first=stem, attached=token.norm[:cut])
             if match:
                 last, ids = match
                 norm = " ".join([stem] + [t.norm for t in view.tokens[i + 1:last + 1] if not t.is_clitic])
@@ -114,7 +158,10 @@ class GazetteerMatcher:
     def _mention(self, view: DocView, first: int, last: int, ids: list[str], *, start: int | None = None,
                  norm: str | None = None) -> Mention:
         entry = self._preferred(ids)
-        return view.mention(first, last, entry.label, self.name, 1.0, start=start, norm=norm, kb_id=entry.id)
+        numbers = [t.text for t in view.tokens[first:last + 1] if t.text.isdigit()]
+        value = str(int(numbers[-1])) if entry.label == "RES" and numbers else ""
+        return view.mention(first, last, entry.label, self.name, 1.0, start=start, norm=norm, kb_id=entry.id,
+                            value=value, container=entry.type in CONTAINER_TYPES)
 
     def _preferred(self, ids: list[str]) -> Entry:
         """Several entries share an alias: the user's file wins, then the most populous place."""

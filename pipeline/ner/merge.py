@@ -7,11 +7,13 @@ Policy, in order:
    gazetteer or rule span (so the model never changes the span or label of a known name).
 3. Coreference mentions (partial names of a fuller mention) are added last, where nothing
    else was found.
+
+One exception to "no overlaps": a gazetteer facility named after a place ("مطار بغداد",
+``Mention.container``) keeps the place inside it as a mention of its own ("بغداد").
 """
 
 from __future__ import annotations
 
-import bisect
 from typing import Iterable
 
 from pipeline.types import Mention
@@ -20,23 +22,31 @@ TRUSTED = ("gazetteer", "rule")
 METHOD_PRIORITY = {"gazetteer": 3, "rule": 2, "model": 1, "coreference": 0}
 
 
+FREE, TAKEN, CONTAINER = 0, 1, 2
+
+
 class SpanSet:
-    """Non-overlapping character spans, sorted, with an O(log n) overlap test."""
+    """Characters taken by chosen mentions; the overlap test costs the span's length."""
 
     def __init__(self, mentions: Iterable[Mention] = ()):
-        self.starts: list[int] = []
-        self.ends: list[int] = []
-        for m in sorted(mentions, key=lambda m: m.start):
+        self.taken = bytearray()
+        for m in mentions:
             self.add(m)
 
-    def overlaps(self, start: int, end: int) -> bool:
-        i = bisect.bisect_left(self.starts, end)
-        return i > 0 and self.ends[i - 1] > start
+    def overlaps(self, start: int, end: int, nestable: bool = False) -> bool:
+        """True if the span touches a chosen mention (a ``nestable`` span may sit inside a container)."""
+        if self.taken.find(TAKEN, start, end) != -1:
+            return True
+        if self.taken.find(CONTAINER, start, end) == -1:
+            return False
+        inside = self.taken.find(FREE, start, min(end, len(self.taken))) == -1 and end <= len(self.taken)
+        return not (nestable and inside)
 
     def add(self, mention: Mention) -> None:
-        i = bisect.bisect_left(self.starts, mention.start)
-        self.starts.insert(i, mention.start)
-        self.ends.insert(i, mention.end)
+        if len(self.taken) < mention.end:
+            self.taken.extend(bytes(max(mention.end - len(self.taken), len(self.taken))))
+        mark = CONTAINER if mention.container else TAKEN
+        self.taken[mention.start:mention.end] = bytes([mark]) * (mention.end - mention.start)
 
 
 def select(candidates: Iterable[Mention], taken: SpanSet | None = None) -> list[Mention]:
@@ -45,8 +55,10 @@ def select(candidates: Iterable[Mention], taken: SpanSet | None = None) -> list[
     chosen: list[Mention] = []
     ordered = sorted(candidates, key=lambda m: (-(m.end - m.start), -METHOD_PRIORITY.get(m.method, 0), m.start, m.label))
     for mention in ordered:
-        if not taken.overlaps(mention.start, mention.end):
-            taken.add(mention)
+        nestable = mention.method == "gazetteer" and mention.label == "LOC" and not mention.container
+        if not taken.overlaps(mention.start, mention.end, nestable):
+            if not (nestable and taken.overlaps(mention.start, mention.end)):
+                taken.add(mention)  # a nested place does not block the rest of its container
             chosen.append(mention)
     return chosen
 

@@ -65,8 +65,11 @@ class TitleRule:
 
     def __init__(self, tokenizer: Tokenizer, stats: NameStats | None = None):
         self.stats = stats or default_name_stats()
-        self.cues = sorted({tuple(t.norm for t in tokenizer.tokenize(c)) for c in PERSON_CUES}, key=len, reverse=True)
-        self.cue_words = frozenset(word for cue in self.cues for word in cue)
+        cues = sorted({tuple(t.norm for t in tokenizer.tokenize(c)) for c in PERSON_CUES}, key=len, reverse=True)
+        self.cues_by_first: dict[str, list[tuple[str, ...]]] = {}
+        for cue in cues:  # longest first within each first word
+            self.cues_by_first.setdefault(cue[0], []).append(cue)
+        self.cue_words = frozenset(word for cue in cues for word in cue)
 
     def __call__(self, view: DocView, found: list[Mention]) -> list[Mention]:
         tokens = view.tokens
@@ -89,7 +92,7 @@ class TitleRule:
         return out
 
     def _cue_end(self, norms: list[str], i: int) -> int | None:
-        for cue in self.cues:
+        for cue in self.cues_by_first.get(norms[i], ()):
             if tuple(norms[i:i + len(cue)]) == cue:
                 return i + len(cue)
         return None

@@ -1,0 +1,242 @@
+"""The output folder: atomic tables, a journal for ``--resume`` and ``--incremental``.
+
+Layout of ``OUT``::
+
+    documents.csv mentions.csv entities.csv   published tables
+    .mena-ner/state.json                      configuration fingerprint of the published tables
+    .mena-ner/journal.jsonl                   one line per work unit of the published tables
+    .mena-ner/run/                            a run in progress (part files, its journal)
+
+A run appends each unit's rows to part files, flushes them, then appends a journal line with
+the byte ranges of those rows, the unit's entity totals and statistics. ``publish`` writes
+entities.csv from the summed totals and renames everything into place. After a crash the part
+files are cut back to the last journal line, so ``--resume`` continues with whole rows only;
+``--incremental`` copies the rows of unchanged inputs from the published tables.
+"""
+
+from __future__ import annotations
+
+import collections
+import json
+import os
+import shutil
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from pipeline.export import (
+    DOCUMENT_COLUMNS, ENTITY_COLUMNS, MENTION_COLUMNS, EntityTotals, UnitOutput, entity_rows, render_csv,
+)
+
+TABLES = ("documents", "mentions")
+STATE_DIR = ".mena-ner"
+
+
+class OutputError(Exception):
+    """A usage mistake about the output folder (unwritable, other configuration, nothing to resume)."""
+
+
+@dataclass
+class JournalEntry:
+    key: str
+    source: str
+    file_hash: str
+    ranges: dict[str, list[int]]
+    entities: dict
+    stats: dict
+
+    def to_json(self) -> str:
+        return json.dumps({"key": self.key, "source": self.source, "hash": self.file_hash, "ranges": self.ranges,
+                           "entities": self.entities, "stats": self.stats}, ensure_ascii=False, sort_keys=True)
+
+    @classmethod
+    def from_json(cls, line: str) -> "JournalEntry":
+        data = json.loads(line)
+        return cls(data["key"], data["source"], data["hash"], data["ranges"], data["entities"], data["stats"])
+
+
+@dataclass
+class RunTotals:
+    """Entity totals and statistics summed over the units written so far."""
+
+    entities: dict[str, EntityTotals] = field(default_factory=dict)
+    documents: int = 0
+    words: int = 0
+    statuses: collections.Counter = field(default_factory=collections.Counter)
+    labels: collections.Counter = field(default_factory=collections.Counter)
+    errors: list[str] = field(default_factory=list)
+    reused: int = 0
+    analyzed_words: int = 0  # words analyzed in this run (not copied from earlier work)
+
+    def add(self, entities: dict[str, EntityTotals], stats: dict) -> None:
+        for entity_id, totals in entities.items():
+            if entity_id in self.entities:
+                self.entities[entity_id].merge(totals)
+            else:
+                self.entities[entity_id] = EntityTotals.from_json(totals.to_json())
+        self.documents += stats["documents"]
+        self.words += stats["words"]
+        self.statuses.update(stats["statuses"])
+        self.labels.update(stats["labels"])
+        self.errors.extend(stats["errors"])
+
+
+class OutputFolder:
+    """Writes one run into ``out_dir``; modes: ``fresh``, ``resume``, ``incremental``."""
+
+    def __init__(self, out_dir: str | Path, fingerprint: str, *, mode: str = "fresh", overwrite: bool = False):
+        self.out = Path(out_dir)
+        self.state_dir = self.out / STATE_DIR
+        self.run_dir = self.state_dir / "run"
+        self.fingerprint = fingerprint
+        self.totals = RunTotals()
+        self.previous: dict[str, list[JournalEntry]] = {}
+        self._prepare_folder()
+        published = self._published_fingerprint()
+        if published not in (None, fingerprint) and not overwrite and mode != "incremental":
+            raise OutputError(
+                f"{self.out} holds tables from a different configuration (gazetteers, model or options changed); "
+                "use --overwrite to replace them or choose another --out")
+        if published is None and any((self.out / f"{t}.csv").exists() for t in TABLES) and not overwrite:
+            raise OutputError(f"{self.out} holds tables that mena-ner did not write (no {STATE_DIR}/state.json); "
+                              "use --overwrite to replace them or choose another --out")
+        self.done: set[str] = set()
+        if mode == "resume":
+            self._open_resumed()
+        else:
+            if mode == "incremental":
+                if published != fingerprint:
+                    raise OutputError(f"--incremental needs tables from an earlier run with the same configuration in {self.out}")
+                self.previous = self._read_journal(self.state_dir / "journal.jsonl")
+            self._open_fresh()
+
+    # -- setup -----------------------------------------------------------------------------
+    def _prepare_folder(self) -> None:
+        try:
+            self.state_dir.mkdir(parents=True, exist_ok=True)
+            probe = self.state_dir / ".write-test"
+            probe.write_text("ok")
+            probe.unlink()
+        except OSError as exc:
+            raise OutputError(f"cannot write to output folder {self.out}: {exc.strerror or exc}") from exc
+        self._finish_interrupted_publish()
+
+    def _published_fingerprint(self) -> str | None:
+        state = self.state_dir / "state.json"
+        if not state.exists():
+            return None
+        return json.loads(state.read_text(encoding="utf-8")).get("fingerprint")
+
+    def _open_fresh(self) -> None:
+        shutil.rmtree(self.run_dir, ignore_errors=True)
+        self.run_dir.mkdir(parents=True)
+        (self.run_dir / "state.json").write_text(json.dumps({"fingerprint": self.fingerprint}), encoding="utf-8")
+        self._files = {t: open(self.run_dir / f"{t}.csv", "wb") for t in TABLES}
+        self._files["documents"].write(render_csv([], DOCUMENT_COLUMNS, header=True).encode("utf-8"))
+        self._files["mentions"].write(render_csv([], MENTION_COLUMNS, header=True).encode("utf-8"))
+        self._flush()
+        self._journal = open(self.run_dir / "journal.jsonl", "w", encoding="utf-8")
+
+    def _open_resumed(self) -> None:
+        state = self.run_dir / "state.json"
+        if not state.exists():
+            raise OutputError(f"nothing to resume in {self.out}: no interrupted run found")
+        if json.loads(state.read_text(encoding="utf-8")).get("fingerprint") != self.fingerprint:
+            raise OutputError(f"the interrupted run in {self.out} used a different configuration; run without --resume")
+        entries = [e for es in self._read_journal(self.run_dir / "journal.jsonl").values() for e in es]
+        ends = {t: max([e.ranges[t][1] for e in entries], default=None) for t in TABLES}
+        for table in TABLES:
+            path = self.run_dir / f"{table}.csv"
+            with open(path, "r+b") as handle:
+                if ends[table] is None:  # nothing journaled: keep the header line only
+                    handle.seek(0)
+                    ends[table] = len(handle.readline())
+                handle.truncate(ends[table])
+        with open(self.run_dir / "journal.jsonl", "w", encoding="utf-8") as journal:
+            journal.writelines(e.to_json() + "\n" for e in entries)
+        for entry in entries:
+            self.done.add(entry.key)
+            self.totals.add({k: EntityTotals.from_json(v) for k, v in entry.entities.items()}, entry.stats)
+        self._files = {t: open(self.run_dir / f"{t}.csv", "ab") for t in TABLES}
+        self._journal = open(self.run_dir / "journal.jsonl", "a", encoding="utf-8")
+
+    @staticmethod
+    def _read_journal(path: Path) -> dict[str, list[JournalEntry]]:
+        entries: dict[str, list[JournalEntry]] = {}
+        if not path.exists():
+            return entries
+        with open(path, encoding="utf-8") as lines:
+            for line in lines:
+                try:
+                    entry = JournalEntry.from_json(line)
+                except (json.JSONDecodeError, KeyError):
+                    break  # a line cut short by a crash: it and anything after it is redone
+                entries.setdefault(entry.source, []).append(entry)
+        return entries
+
+    # -- writing ---------------------------------------------------------------------------
+    def reusable(self, source: str, file_hash: str) -> list[JournalEntry]:
+        """Units of an unchanged input in the published tables (``--incremental``)."""
+        entries = self.previous.get(source, [])
+        return entries if entries and file_hash and all(e.file_hash == file_hash for e in entries) else []
+
+    def copy_previous(self, entry: JournalEntry) -> None:
+        """Append an unchanged unit's rows from the published tables."""
+        texts = {}
+        for table in TABLES:
+            start, end = entry.ranges[table]
+            with open(self.out / f"{table}.csv", "rb") as handle:
+                handle.seek(start)
+                texts[table] = handle.read(end - start).decode("utf-8")
+        totals = {k: EntityTotals.from_json(v) for k, v in entry.entities.items()}
+        self.append(UnitOutput(entry.key, entry.source, entry.file_hash, texts["documents"], texts["mentions"], totals,
+                               entry.stats), analyzed=False)
+        self.totals.reused += 1
+
+    def append(self, unit: UnitOutput, analyzed: bool = True) -> None:
+        ranges = {}
+        for table, text in (("documents", unit.documents), ("mentions", unit.mentions)):
+            handle = self._files[table]
+            start = handle.tell()
+            handle.write(text.encode("utf-8"))
+            ranges[table] = [start, handle.tell()]
+        self._flush()
+        entities = {k: v.to_json() for k, v in unit.entities.items()}
+        entry = JournalEntry(unit.key, unit.source, unit.file_hash, ranges, entities, unit.stats)
+        self._journal.write(entry.to_json() + "\n")
+        self._journal.flush()
+        self.done.add(unit.key)
+        self.totals.add(unit.entities, unit.stats)
+        if analyzed:
+            self.totals.analyzed_words += unit.stats["words"]
+
+    def _flush(self) -> None:
+        for handle in self._files.values():
+            handle.flush()
+
+    # -- publishing ------------------------------------------------------------------------
+    def publish(self) -> dict[str, Path]:
+        """Write entities.csv and move the run's tables into place."""
+        for handle in [*self._files.values(), self._journal]:
+            handle.close()
+        with open(self.run_dir / "entities.csv", "w", encoding="utf-8", newline="") as handle:
+            handle.write(render_csv(list(entity_rows(self.totals.entities)), ENTITY_COLUMNS, header=True))
+        (self.run_dir / "PUBLISHING").write_text("rename run/ files into place\n")
+        self._finish_interrupted_publish()
+        return {t: self.out / f"{t}.csv" for t in (*TABLES, "entities")}
+
+    def close_unpublished(self) -> None:
+        """Stop without publishing (interrupted): part files stay for ``--resume``."""
+        for handle in [*getattr(self, "_files", {}).values(), getattr(self, "_journal", None)]:
+            if handle is not None and not handle.closed:
+                handle.close()
+
+    def _finish_interrupted_publish(self) -> None:
+        """Complete the renames of a publish that a crash cut short (roll forward)."""
+        if not (self.run_dir / "PUBLISHING").exists():
+            return
+        for name in ("documents.csv", "mentions.csv", "entities.csv", "journal.jsonl", "state.json"):
+            part = self.run_dir / name
+            if part.exists():
+                target = self.state_dir / name if name in ("journal.jsonl", "state.json") else self.out / name
+                os.replace(part, target)
+        shutil.rmtree(self.run_dir, ignore_errors=True)
