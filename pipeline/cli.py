@@ -89,7 +89,7 @@ def run(inputs: tuple[str, ...], out_dir: Path, gazetteers: tuple[Path, ...], wo
         raise click.ClickException(str(exc)) from exc
     for line in summary.lines():
         click.echo(line)
-    click.echo(f"tables:    {out_dir}/documents.csv, mentions.csv, entities.csv")
+    click.echo(f"tables:    {out_dir}/documents.csv, mentions.csv, entities.csv, edges.csv")
     for error in summary.errors[:10]:
         click.echo(f"  ! {error}", err=True)
     if len(summary.errors) > 10:
@@ -97,4 +97,7 @@ def run(inputs: tuple[str, ...], out_dir: Path, gazetteers: tuple[Path, ...], wo
     if strict and summary.errors:
         sys.exit(1)
 
+
+from pipeline.gazetteer_commands import gazetteer  # noqa: E402
+main.add_command(gazetteer)
 

@@ -1,4 +1,4 @@
-"""Stage 5, export: documents.csv, mentions.csv and entities.csv.
+"""Stage 5, export: documents.csv, mentions.csv, entities.csv and edges.csv.
 
 Rows are rendered per work unit (in the worker that analyzed it) into a :class:`UnitOutput`:
 CSV text plus per-entity totals. An :class:`~pipeline.outputs.OutputFolder` appends unit
@@ -13,6 +13,7 @@ import collections
 import csv
 import io
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Iterable
 
 from pipeline.types import DocumentResult
@@ -164,3 +165,62 @@ def entity_rows(entities: dict[str, EntityTotals]) -> Iterable[dict[str, object]
 
 def _number(value: float | None) -> str:
     return "" if value is None else f"{value:.5f}".rstrip("0").rstrip(".")
+
+
+EDGE_COLUMNS = ("entity_a", "entity_b", "scope", "count", "name_a", "name_b")
+
+
+def write_edges(mentions_csv, entities: dict[str, EntityTotals], out_csv, scratch) -> int:
+    """edges.csv: entity pairs mentioned in the same sentence / document, with counts.
+
+    Streams mentions.csv (rows of one document are contiguous) and counts pairs in an on-disk
+    SQLite table, so memory stays flat however large the network grows. Returns the row count.
+    """
+    import sqlite3
+
+    scratch = Path(scratch)
+    scratch.unlink(missing_ok=True)
+    db = sqlite3.connect(scratch)
+    db.execute("CREATE TABLE pairs (a TEXT, b TEXT, scope TEXT, n INTEGER, PRIMARY KEY (a, b, scope)) WITHOUT ROWID")
+    upsert = "INSERT INTO pairs VALUES (?, ?, ?, 1) ON CONFLICT (a, b, scope) DO UPDATE SET n = n + 1"
+    for sentences in _entities_by_document(mentions_csv):
+        pairs = [(a, b, "sentence") for ids in sentences.values() for a, b in _pairs(ids)]
+        pairs += [(a, b, "document") for a, b in _pairs(set().union(*sentences.values()))]
+        db.executemany(upsert, pairs)
+    rows = 0
+    with open(out_csv, "w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle, lineterminator="\n")
+        writer.writerow(EDGE_COLUMNS)
+        query = "SELECT a, b, scope, n FROM pairs ORDER BY scope DESC, n DESC, a, b"
+        for a, b, scope, n in db.execute(query):
+            writer.writerow((a, b, scope, n, _name(entities, a), _name(entities, b)))
+            rows += 1
+    db.close()
+    scratch.unlink(missing_ok=True)
+    return rows
+
+
+def _entities_by_document(mentions_csv) -> Iterable[dict[str, set[str]]]:
+    """For each document in mentions.csv: sentence number -> entity ids."""
+    with open(mentions_csv, encoding="utf-8", newline="") as handle:
+        current, sentences = None, {}
+        for row in csv.DictReader(handle):
+            if row["doc_id"] != current:
+                if sentences:
+                    yield sentences
+                current, sentences = row["doc_id"], {}
+            sentences.setdefault(row["sentence"], set()).add(row["entity_id"])
+        if sentences:
+            yield sentences
+
+
+def _pairs(ids: set[str]) -> list[tuple[str, str]]:
+    ordered = sorted(ids)
+    return [(a, b) for i, a in enumerate(ordered) for b in ordered[i + 1:]]
+
+
+def _name(entities: dict[str, EntityTotals], entity_id: str) -> str:
+    totals = entities.get(entity_id)
+    if totals is None:
+        return ""
+    return totals.kb_name or (max(totals.surfaces, key=lambda s: (totals.surfaces[s], s)) if totals.surfaces else "")

@@ -105,18 +105,55 @@ def gazetteer_files(directory: Path = DEFAULT_DIR, extra: Iterable[str | Path] =
 
 
 def load_gazetteer(directory: Path = DEFAULT_DIR, extra: Iterable[str | Path] = ()) -> Gazetteer:
-    """Load and validate every file; later files override earlier ones by ``id``."""
+    """Load and validate every file; user files override shipped rows by ``id``.
+
+    Raises :class:`GazetteerError` listing every problem of every file: bad rows, ids
+    duplicated inside a file, an id defined differently by two user files, a QID claimed by
+    two different entities.
+    """
     gazetteer = Gazetteer()
     problems: list[str] = []
+    shipped = set(sorted((directory / "core").glob("*.csv")))
+    defined_by_user: dict[str, Entry] = {}
     for path in gazetteer_files(directory, extra):
         entries, file_problems = read_gazetteer_file(path)
         problems.extend(file_problems)
         gazetteer.files.append(path)
         for entry in entries:
+            if path not in shipped:
+                earlier = defined_by_user.get(entry.id)
+                if earlier is not None and _facts(earlier) != _facts(entry):
+                    problems.append(f"{path}: id {entry.id!r} clashes with its definition in {earlier.file}")
+                defined_by_user[entry.id] = entry
             gazetteer.entries[entry.id] = entry
+    problems.extend(_qid_clashes(gazetteer))
     if problems:
         raise GazetteerError(problems)
     return gazetteer
+
+
+def _facts(entry: Entry) -> tuple:
+    return tuple(v for k, v in entry.__dict__.items() if k != "file")
+
+
+def _qid_clashes(gazetteer: Gazetteer) -> list[str]:
+    """One Wikidata item must be one entity: two ids with the same QID cannot both be right."""
+    owners: dict[str, Entry] = {}
+    problems = []
+    for entry in gazetteer.entries.values():
+        if not entry.wikidata:
+            continue
+        other = owners.setdefault(entry.wikidata, entry)
+        if other is not entry:
+            problems.append(f"{entry.file}: {entry.id!r} and {other.id!r} ({other.file}) both claim {entry.wikidata}")
+    return problems
+
+
+def parse_row(values: dict[str, str]) -> tuple[Entry | None, list[str]]:
+    """Validate one row given as column -> value (used by ``mena-ner gazetteer add``)."""
+    unknown = [f"unknown column {c!r} (allowed: {', '.join(COLUMNS)})" for c in values if c not in COLUMNS]
+    entry, problems = _parse_row(dict(values))
+    return (None if unknown else entry), unknown + problems
 
 
 def read_gazetteer_file(path: Path) -> tuple[list[Entry], list[str]]:

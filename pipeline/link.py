@@ -1,7 +1,10 @@
 """Stage 4, link: every mention gets an ``entity_id``.
 
 Order of evidence, per mention:
-1. the gazetteer entry its span was matched from (``kb_id``);
+1. the gazetteer entry its span was matched from (``kb_id``); when several entries share the
+   name (طرابلس in Lebanon or Libya, عمان Amman or Oman, الكويت country or city), the one whose
+   country the document mentions elsewhere wins, then the one a cue word before the name
+   points to ("مدينة"/"العاصمة" -> a city, "دولة"/"سلطنة" -> a country), then the most populous;
 2. numbered resolutions: ``unsc:<n>`` (facts from the KB when it has the row);
 3. its folded name among the KB's names and aliases (same label preferred);
 4. people: a surname or first+last name that only one KB person has;
@@ -14,12 +17,18 @@ Order of evidence, per mention:
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from pipeline.arabic import fold
 from pipeline.gazetteer import Entry, Gazetteer
 from pipeline.types import LinkedMention, Mention, TokenizedDocument
 
+COUNTRY_TYPES = frozenset({"country"})
+CITY_TYPES = ("city", "capital", "town")
+CUE_TYPES = {
+    **{fold(w): CITY_TYPES for w in "مدينة العاصمة عاصمة بلدة".split()},
+    **{fold(w): tuple(COUNTRY_TYPES) for w in "دولة سلطنة المملكة مملكة جمهورية إمارة".split()},
+}
 RES_NAME_AR = "قرار مجلس الأمن {n}"
 RES_NAME_EN = "UN Security Council Resolution {n}"
 
@@ -59,8 +68,11 @@ class Linker:
 
     def __call__(self, tdoc: TokenizedDocument, mentions: list[Mention]) -> list[LinkedMention]:
         text = tdoc.doc.text.text
+        countries = self._document_countries(mentions)
         targets: dict[int, Target] = {}
         for i, mention in enumerate(mentions):
+            if mention.candidates:
+                mention = replace(mention, kb_id=self._disambiguate(mention, countries, _word_before(text, mention.start)))
             target = self._from_kb(mention)
             if target is not None:
                 targets[i] = target
@@ -77,6 +89,29 @@ class Linker:
             linked.append(LinkedMention(mention, target.entity_id, target.wikidata, target.name_ar, target.name_en,
                                         target.geonames, target.latitude, target.longitude, target.country))
         return linked
+
+    def _document_countries(self, mentions: list[Mention]) -> set[str]:
+        """Countries of the places the document names without ambiguity."""
+        countries = set()
+        for mention in mentions:
+            entry = self.gazetteer.get(mention.kb_id) if mention.kb_id and not mention.candidates else None
+            if entry is not None and entry.label == "LOC" and entry.country:
+                countries.add(entry.country)
+        return countries
+
+    def _disambiguate(self, mention: Mention, countries: set[str], previous: str) -> str:
+        """The candidate entry that fits the document best (see the module docstring)."""
+        wants = CUE_TYPES.get(previous, ())
+
+        def score(order_and_id: tuple[int, str]) -> tuple:
+            order, entry_id = order_and_id
+            entry = self.gazetteer.get(entry_id)
+            if entry is None:
+                return (0, 0, -order)
+            in_document = entry.country in countries and entry.type not in COUNTRY_TYPES
+            return (int(in_document), int(entry.type in wants), -order)
+
+        return max(enumerate(mention.candidates), key=score)[1]
 
     def _from_kb(self, mention: Mention) -> Target | None:
         entry = self.gazetteer.get(mention.kb_id) if mention.kb_id else None
@@ -141,3 +176,9 @@ def _unique_person_parts(gazetteer: Gazetteer) -> dict[str, str]:
             for part in parts:
                 owners.setdefault(part, set()).add(entry.id)
     return {part: next(iter(ids)) for part, ids in owners.items() if len(ids) == 1}
+
+
+def _word_before(text: str, start: int) -> str:
+    """The folded word right before ``start`` (a cue such as "مدينة" or "دولة")."""
+    words = text[max(0, start - 30):start].split()
+    return fold(words[-1]) if words else ""

@@ -3,6 +3,7 @@
 Layout of ``OUT``::
 
     documents.csv mentions.csv entities.csv   published tables
+    edges.csv                                 entity co-occurrence, computed from mentions.csv
     .mena-ner/state.json                      configuration fingerprint of the published tables
     .mena-ner/journal.jsonl                   one line per work unit of the published tables
     .mena-ner/run/                            a run in progress (part files, its journal)
@@ -12,6 +13,10 @@ the byte ranges of those rows, the unit's entity totals and statistics. ``publis
 entities.csv from the summed totals and renames everything into place. After a crash the part
 files are cut back to the last journal line, so ``--resume`` continues with whole rows only;
 ``--incremental`` copies the rows of unchanged inputs from the published tables.
+
+With ``table_format="parquet"`` the run journals CSV parts just the same and ``publish``
+converts the finished tables (:mod:`pipeline.parquet`) into ``.parquet`` files that replace
+the CSV ones.
 """
 
 from __future__ import annotations
@@ -24,11 +29,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from pipeline.export import (
-    DOCUMENT_COLUMNS, ENTITY_COLUMNS, MENTION_COLUMNS, EntityTotals, UnitOutput, entity_rows, render_csv,
+    DOCUMENT_COLUMNS, ENTITY_COLUMNS, MENTION_COLUMNS, EntityTotals, UnitOutput, entity_rows, render_csv, write_edges,
 )
 
 TABLES = ("documents", "mentions")
 STATE_DIR = ".mena-ner"
+TABLE_FORMATS = ("csv", "parquet")
 
 
 class OutputError(Exception):
@@ -83,7 +89,13 @@ class RunTotals:
 class OutputFolder:
     """Writes one run into ``out_dir``; modes: ``fresh``, ``resume``, ``incremental``."""
 
-    def __init__(self, out_dir: str | Path, fingerprint: str, *, mode: str = "fresh", overwrite: bool = False):
+    def __init__(self, out_dir: str | Path, fingerprint: str, *, mode: str = "fresh", overwrite: bool = False,
+                 table_format: str = "csv"):
+        if table_format not in TABLE_FORMATS:
+            raise OutputError(f"unknown table format {table_format!r}; choose one of {', '.join(TABLE_FORMATS)}")
+        if mode == "incremental" and table_format != "csv":
+            raise OutputError("--incremental copies rows from published CSV tables; it cannot be used with --format parquet")
+        self.table_format = table_format
         self.out = Path(out_dir)
         self.state_dir = self.out / STATE_DIR
         self.run_dir = self.state_dir / "run"
@@ -96,7 +108,7 @@ class OutputFolder:
             raise OutputError(
                 f"{self.out} holds tables from a different configuration (gazetteers, model or options changed); "
                 "use --overwrite to replace them or choose another --out")
-        if published is None and any((self.out / f"{t}.csv").exists() for t in TABLES) and not overwrite:
+        if published is None and any((self.out / f"{t}.{x}").exists() for t in TABLES for x in TABLE_FORMATS) and not overwrite:
             raise OutputError(f"{self.out} holds tables that mena-ner did not write (no {STATE_DIR}/state.json); "
                               "use --overwrite to replace them or choose another --out")
         self.done: set[str] = set()
@@ -220,9 +232,15 @@ class OutputFolder:
             handle.close()
         with open(self.run_dir / "entities.csv", "w", encoding="utf-8", newline="") as handle:
             handle.write(render_csv(list(entity_rows(self.totals.entities)), ENTITY_COLUMNS, header=True))
-        (self.run_dir / "PUBLISHING").write_text("rename run/ files into place\n")
+        write_edges(self.run_dir / "mentions.csv", self.totals.entities, self.run_dir / "edges.csv",
+                    self.run_dir / "edges.sqlite")
+        if self.table_format == "parquet":
+            from pipeline.parquet import csv_tables_to_parquet
+
+            csv_tables_to_parquet(self.run_dir, remove_csv=True)
+        (self.run_dir / "PUBLISHING").write_text(f"rename run/ files into place\n{self.table_format}\n")
         self._finish_interrupted_publish()
-        return {t: self.out / f"{t}.csv" for t in (*TABLES, "entities")}
+        return {t: self.out / f"{t}.{self.table_format}" for t in (*TABLES, "entities", "edges")}
 
     def close_unpublished(self) -> None:
         """Stop without publishing (interrupted): part files stay for ``--resume``."""
@@ -232,9 +250,16 @@ class OutputFolder:
 
     def _finish_interrupted_publish(self) -> None:
         """Complete the renames of a publish that a crash cut short (roll forward)."""
-        if not (self.run_dir / "PUBLISHING").exists():
+        marker = self.run_dir / "PUBLISHING"
+        if not marker.exists():
             return
-        for name in ("documents.csv", "mentions.csv", "entities.csv", "journal.jsonl", "state.json"):
+        table_format = "parquet" if marker.read_text().split("\n")[1:2] == ["parquet"] else "csv"
+        for table in ("documents", "mentions", "entities", "edges"):  # the other format's tables are stale now
+            (self.out / f"{table}.{'csv' if table_format == 'parquet' else 'parquet'}").unlink(missing_ok=True)
+        tables = ("documents.csv", "mentions.csv", "entities.csv", "edges.csv")
+        if table_format == "parquet":
+            tables = tuple(name.replace(".csv", ".parquet") for name in tables)
+        for name in (*tables, "journal.jsonl", "state.json"):
             part = self.run_dir / name
             if part.exists():
                 target = self.state_dir / name if name in ("journal.jsonl", "state.json") else self.out / name

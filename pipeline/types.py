@@ -98,6 +98,7 @@ class Mention:
     kb_id: str = ""  # gazetteer entry the span was matched from, if any
     antecedent: int = -1  # coreference mentions: clean-text start of the fuller mention they repeat
     container: bool = False  # a facility named after a place ("مطار بغداد"): the place may nest inside
+    candidates: tuple[str, ...] = ()  # several gazetteer entries share this name ("طرابلس"): the linker picks
 
 
 @dataclass(frozen=True)

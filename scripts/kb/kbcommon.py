@@ -31,7 +31,7 @@ _FOLD = str.maketrans({
     "ـ": "",
 })
 ARABIC_RE = re.compile("[\u0600-\u06ff]")
-TOKEN_RE = re.compile(r"[\u0621-\u064a\u0660-\u0669\u0671-\u06d3\w]+")
+TOKEN_RE = re.compile(r"[\u0621-\u064a\u0660-\u0669\u0671-\u06d3A-Za-z0-9]+")
 
 
 def normalize(text: str) -> str:
@@ -39,7 +39,7 @@ def normalize(text: str) -> str:
     text = unicodedata.normalize("NFC", text)
     text = _DIACRITICS.sub("", text)
     text = text.translate(_FOLD)
-    text = text.replace("-", " ").replace("–", " ")
+    text = text.replace("-", " ").replace("–", " ").replace("_", " ")
     return " ".join(TOKEN_RE.findall(text))
 
 

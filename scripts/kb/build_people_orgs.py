@@ -1,0 +1,134 @@
+"""Build data/gazetteers/core/people.csv and organizations.csv (GENERATED from curated inputs).
+
+Inputs
+  * scripts/kb/curated/people.csv, organizations.csv — HAND-CURATED entities: canonical Arabic
+    name, English name, Arabic spelling variants and unambiguous short forms, type, match.
+    Spellings were chosen by counting them in the news corpus (name_counts.py).
+  * scripts/kb/sources/everypolitician_people.csv, everypolitician_groups.csv — QID / English /
+    Arabic name triples transcribed from everypolitician/everypolitician-data (Wikidata-derived,
+    see SOURCES.md). Every QID in the output comes from these files: a curated row may carry a
+    QID only if it is found there (the build fails otherwise); legislators found there but not
+    curated are added as rows of their own.
+
+    python scripts/kb/build_people_orgs.py
+"""
+from __future__ import annotations
+
+import re
+import sys
+from collections import defaultdict
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from kbcommon import CORE, CURATED, SOURCES, dedupe_names, normalize, read_rows, slug, split_aliases, write_rows  # noqa: E402
+
+EP_COMMITS = {  # commit of each transcribed file, as stored in the search index
+    "data/Lebanon/Parliament/sources/morph/wikidata.csv": "00678264508e",
+    "data/Tunisia/Majlis/sources/morph/wikidata.csv": "0d2188edb344",
+    "data/Egypt/Parliament/sources/morph/wikidata.csv": "010dd47ec7bb",
+    "data/Jordan/House_of_Representatives/sources/morph/wikidata.csv": "048565a9978c",
+    "data/Lebanon/Parliament/sources/wikidata/groups.json": "01dd02403bcd",
+}
+QID_RE = re.compile(r"^Q[1-9][0-9]*$")
+# given names so common that "X Y" made only of them is not a safe auto-match
+GIVEN = {normalize(x) for x in """محمد أحمد احمد علي حسن حسين محمود خالد عمر يوسف إبراهيم ابراهيم مصطفى عبد عبدالله
+ سعيد سعد صالح ناصر جمال كريم أمين امين نبيل سمير وليد عادل طارق زياد سليمان غازي حمدي عماد جاد عثمان خليل
+ يوسف فريد حبيب هاشم قاسم عمار فتحي الشريف""".split()}
+
+_TR = {"ا": "a", "أ": "a", "إ": "i", "آ": "a", "ب": "b", "ت": "t", "ث": "th", "ج": "j", "ح": "h", "خ": "kh",
+       "د": "d", "ذ": "dh", "ر": "r", "ز": "z", "س": "s", "ش": "sh", "ص": "s", "ض": "d", "ط": "t", "ظ": "z",
+       "ع": "", "غ": "gh", "ف": "f", "ق": "q", "ك": "k", "ل": "l", "م": "m", "ن": "n", "ه": "h", "ة": "a",
+       "و": "w", "ي": "y", "ى": "a", "ء": "", "ئ": "y", "ؤ": "w", " ": "-"}
+
+
+def translit(ar: str) -> str:
+    return slug("".join(_TR.get(ch, "") for ch in normalize(ar).replace("ه ", "ة ")))
+
+
+def ep_source(path: str) -> str:
+    return f"Wikidata QID: everypolitician-data@{EP_COMMITS.get(path, '?')}:{path}"
+
+
+def load_common():
+    return {normalize(w) for w in (CURATED / "common_words.txt").read_text(encoding="utf-8").splitlines()
+            if w.strip() and not w.startswith("#")}
+
+
+def build(label: str, curated_file: str, ep_file: str, out: str, default_type: str) -> list[dict]:
+    common = load_common()
+    ep = {r["wikidata"]: r for r in read_rows(SOURCES / ep_file)}
+    rows, used_qids = [], set()
+    for c in read_rows(CURATED / curated_file):
+        qid = c.get("wikidata", "").strip()
+        src = [f"curated (scripts/kb/curated/{curated_file})"]
+        aliases = split_aliases(c["aliases"])
+        if qid:
+            if not QID_RE.match(qid) or qid not in ep:
+                raise SystemExit(f"{c['id']}: QID {qid} is not backed by scripts/kb/sources/{ep_file}")
+            used_qids.add(qid)
+            src.append(ep_source(ep[qid]["file"]))
+            if ep[qid]["name_ar"]:
+                aliases.append(ep[qid]["name_ar"])
+        rows.append({"id": c["id"], "label": label, "name_ar": c["name_ar"], "name_en": c["name_en"],
+                     "aliases": aliases, "wikidata": qid, "country": c["country"],
+                     "type": c["type"] or default_type, "match": c["match"] or "auto",
+                     "source": "; ".join(src), "notes": c["notes"]})
+    ids = {r["id"] for r in rows}
+    for qid, e in sorted(ep.items()):
+        if qid in used_qids or not e["name_ar"]:
+            continue
+        prefix = "per:" if label == "PER" else "org:"
+        rid = prefix + (slug(e["name_en"]) if e["name_en"] else translit(e["name_ar"]))
+        if rid in ids:
+            rid = f"{rid}-{e['country'].lower()}"
+        ids.add(rid)
+        toks = normalize(e["name_ar"]).split()
+        generic = len(toks) == 2 and all(t in GIVEN for t in toks)
+        rows.append({"id": rid, "label": label, "name_ar": re.sub(r"\s*\(.*?\)", "", e["name_ar"]),
+                     "name_en": e["name_en"], "aliases": [], "wikidata": qid, "country": e["country"],
+                     "type": "politician" if label == "PER" else "party", "match": "link" if generic else "auto",
+                     "source": ep_source(e["file"]) + " (name_en, name_ar)",
+                     "notes": "legislator listed by EveryPolitician" + ("; common name combination" if generic else "")})
+    for r in rows:
+        kept = []
+        for a in dedupe_names(r["aliases"], exclude=[r["name_ar"]]):
+            if normalize(a) in common:
+                print(f"warning: {r['id']}: alias {a!r} is a common word, dropped", file=sys.stderr)
+                continue
+            kept.append(a)
+        r["aliases"] = kept
+    return rows
+
+
+def resolve_collisions(rows: list[dict]) -> None:
+    """An alias shared with another entity's name or alias is dropped (it cannot be linked)."""
+    names = defaultdict(list)
+    alias_of = defaultdict(list)
+    for r in rows:
+        names[normalize(r["name_ar"])].append(r)
+        for a in r["aliases"]:
+            alias_of[normalize(a)].append(r)
+    for n, rs in alias_of.items():
+        if len(rs) > 1 or n in names:
+            for r in rs:
+                print(f"note: {r['id']}: alias {n!r} shared with "
+                      f"{[x['id'] for x in rs + names.get(n, []) if x is not r]}, dropped", file=sys.stderr)
+                r["aliases"] = [a for a in r["aliases"] if normalize(a) != n]
+    for n, rs in names.items():
+        if len(rs) > 1:
+            print(f"warning: same name_ar {n!r} for {[r['id'] for r in rs]}", file=sys.stderr)
+
+
+def main() -> None:
+    people = build("PER", "people.csv", "everypolitician_people.csv", "people.csv", "person")
+    orgs = build("ORG", "organizations.csv", "everypolitician_groups.csv", "organizations.csv", "organization")
+    resolve_collisions(people + orgs)
+    for rows, fn in ((people, "people.csv"), (orgs, "organizations.csv")):
+        for r in rows:
+            r["aliases"] = "|".join(r["aliases"])
+        write_rows(CORE / fn, rows)
+        print(f"{fn}: {len(rows)} rows, {sum(1 for r in rows if r['wikidata'])} with QID")
+
+
+if __name__ == "__main__":
+    main()

