@@ -105,6 +105,14 @@ def gazetteer_files(directory: Path = DEFAULT_DIR, extra: Iterable[str | Path] =
 
 
 def load_gazetteer(directory: Path = DEFAULT_DIR, extra: Iterable[str | Path] = ()) -> Gazetteer:
+    """:func:`read_gazetteer` through the on-disk cache (a valid KB is parsed once)."""
+    from pipeline.cache import cached
+
+    files = gazetteer_files(directory, extra)
+    return cached("gazetteer", files, lambda: read_gazetteer(directory, files))
+
+
+def read_gazetteer(directory: Path, files: list[Path]) -> Gazetteer:
     """Load and validate every file; user files override shipped rows by ``id``.
 
     Raises :class:`GazetteerError` listing every problem of every file: bad rows, ids
@@ -115,7 +123,7 @@ def load_gazetteer(directory: Path = DEFAULT_DIR, extra: Iterable[str | Path] = 
     problems: list[str] = []
     shipped = set(sorted((directory / "core").glob("*.csv")))
     defined_by_user: dict[str, Entry] = {}
-    for path in gazetteer_files(directory, extra):
+    for path in files:
         entries, file_problems = read_gazetteer_file(path)
         problems.extend(file_problems)
         gazetteer.files.append(path)

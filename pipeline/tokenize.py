@@ -16,6 +16,7 @@ from pathlib import Path
 import regex
 
 from pipeline.arabic import fold, is_arabic_word, proclitic_analyses
+from pipeline.cache import cached
 from pipeline.types import CleanDocument, Sentence, Token, TokenizedDocument
 
 # An emoji with its modifiers, a run of non-space non-punctuation, or one punctuation mark/symbol.
@@ -38,19 +39,13 @@ NEVER_SPLIT = frozenset(
 class Lexicon:
     """Folded word -> corpus count, for proclitic decisions."""
 
-    def __init__(self, counts: dict[str, int]):
+    def __init__(self, counts: dict[str, int], path: Path | None = None):
         self.counts = counts
+        self.path = path
 
     @classmethod
     def load(cls, path: Path = DEFAULT_LEXICON) -> "Lexicon":
-        counts: dict[str, int] = {}
-        with gzip.open(path, "rt", encoding="utf-8") as lines:
-            for line in lines:
-                if line.startswith("#"):
-                    continue
-                word, _, count = line.rstrip("\n").partition("\t")
-                counts[word] = int(count)
-        return cls(counts)
+        return cls(cached("lexicon", [path], lambda: _read_counts(path)), path)
 
     def count(self, folded: str) -> int:
         return self.counts.get(folded, 0)
@@ -114,6 +109,16 @@ class Tokenizer:
             if stem_count >= MIN_STEM_COUNT and stem_count >= STEM_RATIO * whole:
                 return cut, stem
         return None
+
+
+def _read_counts(path: Path) -> dict[str, int]:
+    counts: dict[str, int] = {}
+    with gzip.open(path, "rt", encoding="utf-8") as lines:
+        for line in lines:
+            if not line.startswith("#"):
+                word, _, count = line.rstrip("\n").partition("\t")
+                counts[word] = int(count)
+    return counts
 
 
 def split_sentences(tokens: list[Token], text: str) -> list[Sentence]:

@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+import os
+import tempfile
 from pathlib import Path
+
+# Tests compile gazetteers from temporary folders: keep their cache entries out of ~/.cache.
+os.environ.setdefault("MENA_NER_CACHE", tempfile.mkdtemp(prefix="mena-ner-test-cache-"))
 
 import pytest
 

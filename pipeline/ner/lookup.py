@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from pipeline.arabic import FUNCTION_WORDS, fold, is_arabic_word, proclitic_analyses
+from pipeline.cache import cached
 from pipeline.gazetteer import Entry, Gazetteer
 from pipeline.ner.base import DocView
 from pipeline.tokenize import Tokenizer
@@ -106,7 +107,8 @@ class GazetteerMatcher:
 
     def __init__(self, gazetteer: Gazetteer, tokenizer: Tokenizer):
         self.gazetteer = gazetteer
-        self.index = build_index(gazetteer, tokenizer)
+        self.index = cached("alias-index", [*gazetteer.files, tokenizer.lexicon.path],
+                            lambda: build_index(gazetteer, tokenizer))
         self._user_files = {str(path) for path in gazetteer.files if path.parent.name != "core"}
 
     def __call__(self, view: DocView, found: list[Mention]) -> list[Mention]:
