@@ -25,3 +25,9 @@ test: $(STAMP)
 
 clean:
 	rm -rf $(OUT) .pytest_cache
+
+# `make report`: OUT/report.html from the tables in OUT (runs the pipeline first when OUT has none).
+.PHONY: report
+report: $(STAMP)
+	@test -f $(OUT)/documents.csv || $(MAKE) --no-print-directory pipeline
+	$(BIN)/mena-ner report $(OUT)

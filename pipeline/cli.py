@@ -48,9 +48,18 @@ def main() -> None:
 @click.option("--progress/--no-progress", default=None,
               help="Show a progress bar (default: only when stderr is a terminal).")
 @click.option("--strict", is_flag=True, help="Exit with status 1 if any input failed (status error).")
+@click.option("--engine", type=click.Choice(["local", "dask"]), default="local", show_default=True,
+              help="local: --workers processes on this machine; dask: a Dask cluster (--scheduler, or a local "
+                   "cluster of --workers processes). The tables are identical.")
+@click.option("--scheduler", default="", metavar="ADDRESS",
+              help="--engine dask: address of a running Dask scheduler (e.g. tcp://10.0.0.5:8786); its workers must "
+                   "see the inputs and --out at the same paths.")
+@click.option("--format", "table_format", type=click.Choice(["csv", "parquet"]), default="csv", show_default=True,
+              help="Format of the published tables (parquet: documents/mentions/entities.parquet, for big runs).")
 def run(inputs: tuple[str, ...], out_dir: Path, gazetteers: tuple[Path, ...], workers: int, resume: bool,
         incremental: bool, overwrite: bool, text_field: str, id_field: str, title_field: str, date_field: str,
-        stdin_format: str, progress: bool | None, strict: bool) -> None:
+        stdin_format: str, progress: bool | None, strict: bool, engine: str = "local", scheduler: str = "",
+        table_format: str = "csv") -> None:
     """Extract and link entities from INPUT files, folders (searched recursively), glob patterns or '-' (stdin).
 
     \b
@@ -66,18 +75,24 @@ def run(inputs: tuple[str, ...], out_dir: Path, gazetteers: tuple[Path, ...], wo
 
     from pipeline.gazetteer import GazetteerError
     from pipeline.inputs import RecordFields
+    from pipeline.distributed import EngineError  # Dask itself is only imported by --engine dask
     from pipeline.outputs import OutputError
     from pipeline.run import Pipeline, RunOptions, run as run_pipeline
 
     if resume and incremental:
         raise click.UsageError("--resume and --incremental cannot be combined")
+    if incremental and table_format != "csv":
+        raise click.UsageError("--incremental needs CSV tables (it copies rows from them); drop --format parquet")
+    if scheduler and engine != "dask":
+        raise click.UsageError("--scheduler is for --engine dask")
     try:
         pipeline = Pipeline(gazetteers=gazetteers)
     except GazetteerError as exc:
         raise click.ClickException(f"invalid gazetteer:\n{exc}") from exc
     options = RunOptions(
         workers=workers, mode="resume" if resume else "incremental" if incremental else "fresh", overwrite=overwrite,
-        fields=RecordFields(text_field, id_field, title_field, date_field), stdin_format=stdin_format)
+        fields=RecordFields(text_field, id_field, title_field, date_field), stdin_format=stdin_format,
+        engine=engine, scheduler=scheduler, table_format=table_format)
 
     def bar(items):
         hidden = (progress is False) or (progress is None and not sys.stderr.isatty())
@@ -85,11 +100,12 @@ def run(inputs: tuple[str, ...], out_dir: Path, gazetteers: tuple[Path, ...], wo
 
     try:
         summary = run_pipeline(inputs, out_dir, pipeline, options, progress=bar)
-    except OutputError as exc:
+    except (OutputError, EngineError) as exc:
         raise click.ClickException(str(exc)) from exc
     for line in summary.lines():
         click.echo(line)
-    click.echo(f"tables:    {out_dir}/documents.csv, mentions.csv, entities.csv, edges.csv")
+    click.echo(f"tables:    {out_dir}/documents.{table_format}, mentions.{table_format}, entities.{table_format}, "
+               f"edges.{table_format}")
     for error in summary.errors[:10]:
         click.echo(f"  ! {error}", err=True)
     if len(summary.errors) > 10:
@@ -97,6 +113,8 @@ def run(inputs: tuple[str, ...], out_dir: Path, gazetteers: tuple[Path, ...], wo
     if strict and summary.errors:
         sys.exit(1)
 
+from pipeline.report.commands import report  # noqa: E402
+main.add_command(report)
 
 from pipeline.gazetteer_commands import gazetteer  # noqa: E402
 main.add_command(gazetteer)
