@@ -111,6 +111,66 @@ def test_qids_are_valid_and_sourced():
             assert r["source"].strip(), f"{r['id']} has a QID but no source"
 
 
+KB_SOURCES = Path(__file__).resolve().parents[1] / "scripts" / "kb" / "sources"
+EP_REPOSITORY = "everypolitician/everypolitician-data"
+
+
+def read_source(name):
+    with open(KB_SOURCES / name, encoding="utf-8-sig", newline="") as fh:
+        return list(csv.DictReader(fh))
+
+
+def qid_backing():
+    """(id or None, QID) -> [(repository, path)] from the transcribed source files."""
+    out = {}
+    for name in ("everypolitician_people.csv", "everypolitician_groups.csv"):
+        for r in read_source(name):
+            out.setdefault((None, r["wikidata"]), []).append((EP_REPOSITORY, r["file"]))
+    for r in read_source("qid_confirmations.csv"):
+        out.setdefault((r["id"], r["wikidata"]), []).append((r["repository"], r["path"]))
+    return out
+
+
+def test_person_and_organisation_qids_come_from_a_named_file():
+    """Every QID of a person or organisation appears in a sources file that names a repository and a path
+    (EveryPolitician transcriptions, or a confirmation row for that very id), and the row's `source`
+    column names that path."""
+    backing = qid_backing()
+    for r in ROWS:
+        if r["label"] not in {"PER", "ORG"} or not r["wikidata"]:
+            continue
+        files = backing.get((r["id"], r["wikidata"]), []) + backing.get((None, r["wikidata"]), [])
+        assert files, f"{r['id']}: {r['wikidata']} is in no sources file"
+        assert all(repo.count("/") == 1 and path for repo, path in files), r["id"]
+        assert any(path in r["source"] for _, path in files), f"{r['id']}: source does not name {files}"
+
+
+def test_qid_confirmations_are_attributed():
+    rows = read_source("qid_confirmations.csv")
+    assert rows
+    for r in rows:
+        assert QID_RE.match(r["wikidata"]) and r["id"] in BY_ID, r
+        assert re.fullmatch(r"[\w.-]+/[\w.-]+", r["repository"]) and re.fullmatch(r"[0-9a-f]{40}", r["commit"]), r
+        assert r["path"] and r["wikidata"][1:] in r["evidence"], r
+        assert BY_ID[r["id"]]["wikidata"] == r["wikidata"], r["id"]
+
+
+def test_no_two_ids_claim_the_same_qid():
+    owners = {}
+    for r in ROWS:
+        if r["wikidata"]:
+            assert owners.setdefault(r["wikidata"], r["id"]) == r["id"], (r["wikidata"], owners[r["wikidata"]], r["id"])
+
+
+@pytest.mark.parametrize("surface,label,qid", [
+    ("أنطونيو غوتيريش", "PER", "Q311440"), ("نجيب ميقاتي", "PER", "Q318493"),
+    ("الأمم المتحدة", "ORG", "Q1065"), ("حماس", "ORG", "Q38799"), ("داعش", "ORG", "Q2429253"),
+])
+def test_sample_article_qids(surface, label, qid):
+    """Sample-article entities whose QID was confirmed by a public file (see qid_confirmations.csv)."""
+    assert [r["wikidata"] for r in find(surface, label)] == [qid]
+
+
 def test_every_row_has_a_source():
     assert not [r["id"] for r in ROWS if not r["source"].strip()]
 

@@ -6,9 +6,15 @@ Inputs
     Spellings were chosen by counting them in the news corpus (name_counts.py).
   * scripts/kb/sources/everypolitician_people.csv, everypolitician_groups.csv — QID / English /
     Arabic name triples transcribed from everypolitician/everypolitician-data (Wikidata-derived,
-    see SOURCES.md). Every QID in the output comes from these files: a curated row may carry a
-    QID only if it is found there (the build fails otherwise); legislators found there but not
-    curated are added as rows of their own.
+    see SOURCES.md); legislators found there but not curated are added as rows of their own.
+  * scripts/kb/sources/qid_confirmations.csv — one row per (KB id, QID, public file) pairing read
+    in a public repository: repository, commit, path and the exact excerpt that pairs the QID with
+    the entity (Wikidata-derived tables, cabinet lists, registries of organisations). A curated row
+    with an empty `wikidata` takes its QID from here.
+
+Every QID in the output comes from these source files: a curated row may carry a QID only if it
+is found in everypolitician_*.csv or confirmed for that very id in qid_confirmations.csv (the
+build fails otherwise, and on conflicting or unattributed confirmations).
 
     python scripts/kb/build_people_orgs.py
 """
@@ -49,26 +55,68 @@ def ep_source(path: str) -> str:
     return f"Wikidata QID: everypolitician-data@{EP_COMMITS.get(path, '?')}:{path}"
 
 
+CONFIRMATIONS = "qid_confirmations.csv"
+CONF_FIELDS = ["id", "wikidata", "name_en", "repository", "commit", "path", "evidence"]
+
+
+def conf_source(c: dict) -> str:
+    return f"Wikidata QID: {c['repository']}@{c['commit'][:12]}:{c['path']}"
+
+
+def load_confirmations() -> dict[str, list[dict]]:
+    """id -> confirmation rows; every row must name a repository, commit and path and quote an
+    excerpt containing the QID; one id may have several sources but only one QID, one QID one id."""
+    rows = read_rows(SOURCES / CONFIRMATIONS)
+    if rows and list(rows[0]) != CONF_FIELDS:
+        raise SystemExit(f"{CONFIRMATIONS}: columns must be {CONF_FIELDS}")
+    by_id: dict[str, list[dict]] = defaultdict(list)
+    owner: dict[str, str] = {}
+    for c in rows:
+        rid, qid = c["id"].strip(), c["wikidata"].strip()
+        where = f"{CONFIRMATIONS}: {rid} {qid}"
+        if not QID_RE.match(qid):
+            raise SystemExit(f"{where}: not a QID")
+        if not (re.fullmatch(r"[\w.-]+/[\w.-]+", c["repository"]) and re.fullmatch(r"[0-9a-f]{40}", c["commit"])
+                and c["path"].strip()):
+            raise SystemExit(f"{where}: repository owner/name, 40-hex commit and path are required")
+        if not re.search(rf"(?<![0-9]){qid[1:]}(?![0-9])", c["evidence"]):
+            raise SystemExit(f"{where}: the evidence excerpt does not contain the QID")
+        if by_id[rid] and by_id[rid][0]["wikidata"] != qid:
+            raise SystemExit(f"{where}: conflicts with {by_id[rid][0]['wikidata']} confirmed for the same id")
+        if owner.setdefault(qid, rid) != rid:
+            raise SystemExit(f"{where}: {qid} is already confirmed for {owner[qid]}")
+        by_id[rid].append(c)
+    return by_id
+
+
 def load_common():
     return {normalize(w) for w in (CURATED / "common_words.txt").read_text(encoding="utf-8").splitlines()
             if w.strip() and not w.startswith("#")}
 
 
-def build(label: str, curated_file: str, ep_file: str, out: str, default_type: str) -> list[dict]:
+def build(label: str, curated_file: str, ep_file: str, out: str, default_type: str,
+          confirmed: dict[str, list[dict]]) -> list[dict]:
     common = load_common()
     ep = {r["wikidata"]: r for r in read_rows(SOURCES / ep_file)}
     rows, used_qids = [], set()
     for c in read_rows(CURATED / curated_file):
         qid = c.get("wikidata", "").strip()
+        conf = confirmed.pop(c["id"], [])
+        if conf and qid and conf[0]["wikidata"] != qid:
+            raise SystemExit(f"{c['id']}: curated QID {qid} but {CONFIRMATIONS} confirms {conf[0]['wikidata']}")
         src = [f"curated (scripts/kb/curated/{curated_file})"]
         aliases = split_aliases(c["aliases"])
+        if qid and not conf and (not QID_RE.match(qid) or qid not in ep):
+            raise SystemExit(f"{c['id']}: QID {qid} is not backed by scripts/kb/sources/{ep_file} "
+                             f"nor by scripts/kb/sources/{CONFIRMATIONS}")
+        qid = qid or (conf[0]["wikidata"] if conf else "")
         if qid:
-            if not QID_RE.match(qid) or qid not in ep:
-                raise SystemExit(f"{c['id']}: QID {qid} is not backed by scripts/kb/sources/{ep_file}")
             used_qids.add(qid)
-            src.append(ep_source(ep[qid]["file"]))
-            if ep[qid]["name_ar"]:
-                aliases.append(ep[qid]["name_ar"])
+            if qid in ep:
+                src.append(ep_source(ep[qid]["file"]))
+                if ep[qid]["name_ar"]:
+                    aliases.append(ep[qid]["name_ar"])
+            src.extend(conf_source(x) for x in conf)
         rows.append({"id": c["id"], "label": label, "name_ar": c["name_ar"], "name_en": c["name_en"],
                      "aliases": aliases, "wikidata": qid, "country": c["country"],
                      "type": c["type"] or default_type, "match": c["match"] or "auto",
@@ -120,8 +168,19 @@ def resolve_collisions(rows: list[dict]) -> None:
 
 
 def main() -> None:
-    people = build("PER", "people.csv", "everypolitician_people.csv", "people.csv", "person")
-    orgs = build("ORG", "organizations.csv", "everypolitician_groups.csv", "organizations.csv", "organization")
+    confirmed = load_confirmations()
+    people = build("PER", "people.csv", "everypolitician_people.csv", "people.csv", "person", confirmed)
+    orgs = build("ORG", "organizations.csv", "everypolitician_groups.csv", "organizations.csv", "organization",
+                 confirmed)
+    if confirmed:
+        raise SystemExit(f"{CONFIRMATIONS}: ids not in the curated lists: {sorted(confirmed)}")
+    owners = defaultdict(list)
+    for r in people + orgs:
+        if r["wikidata"]:
+            owners[r["wikidata"]].append(r["id"])
+    clash = {q: ids for q, ids in owners.items() if len(ids) > 1}
+    if clash:
+        raise SystemExit(f"QIDs claimed by several ids: {clash}")
     resolve_collisions(people + orgs)
     for rows, fn in ((people, "people.csv"), (orgs, "organizations.csv")):
         for r in rows:

