@@ -119,3 +119,6 @@ main.add_command(report)
 from pipeline.gazetteer_commands import gazetteer  # noqa: E402
 main.add_command(gazetteer)
 
+
+from pipeline.link_eval_commands import link_eval  # noqa: E402
+main.add_command(link_eval)
