@@ -6,8 +6,11 @@ Order of evidence, per mention:
    country the document mentions elsewhere wins, then the one a cue word before the name
    points to ("مدينة"/"العاصمة" -> a city, "دولة"/"سلطنة" -> a country), then the most populous;
 2. numbered resolutions: ``unsc:<n>`` (facts from the KB when it has the row);
-3. its folded name among the KB's names and aliases (same label preferred);
-4. people: a surname or first+last name that only one KB person has;
+3. its folded name among the KB's names and aliases (same label preferred), else its spelling
+   skeleton (long vowels dropped: كوشنير = كوشنر, الدانمارك = الدنمارك) when only one KB entity of
+   that label has it;
+4. people: first+last name that only one KB person has, or — for a one-word name that a title
+   announced ("الرئيس هادي") — a surname only one KB person has;
 5. within the document: a partial name of a fuller person mention ("لازارو" after
    "أرولدو لازارو"), and coreference mentions take their antecedent's entity;
 6. anything else gets a local id derived from its label and folded name, so the same name
@@ -64,6 +67,7 @@ class Linker:
     def __init__(self, gazetteer: Gazetteer):
         self.gazetteer = gazetteer
         self.names = gazetteer.by_folded_name()
+        self.skeletons = _unique_skeletons(gazetteer)
         self.person_parts = _unique_person_parts(gazetteer)
 
     def __call__(self, tdoc: TokenizedDocument, mentions: list[Mention]) -> list[LinkedMention]:
@@ -122,8 +126,12 @@ class Linker:
             return Target(mention.kb_id, name_ar=RES_NAME_AR.format(n=n), name_en=RES_NAME_EN.format(n=n))
         if mention.method == "coreference":
             return None
-        entry = self._by_name(mention) or self._by_person_part(mention)
+        entry = self._by_name(mention) or self._by_skeleton(mention) or self._by_person_part(mention)
         return Target.of(entry) if entry is not None else None
+
+    def _by_skeleton(self, mention: Mention) -> Entry | None:
+        entry_id = self.skeletons.get((mention.label, skeleton(mention.norm)))
+        return self.gazetteer.get(entry_id) if entry_id else None
 
     def _by_name(self, mention: Mention) -> Entry | None:
         entries = [self.gazetteer.entries[i] for i in self.names.get(mention.norm, ())]
@@ -133,8 +141,9 @@ class Linker:
         return max(same_label, key=lambda e: e.population or 0)
 
     def _by_person_part(self, mention: Mention) -> Entry | None:
-        if mention.label != "PER":
-            return None
+        one_word = " " not in mention.norm
+        if mention.label != "PER" or (one_word and mention.method != "rule"):
+            return None  # a lone word the model called a person is too weak to name a KB person
         entry_id = self.person_parts.get(mention.norm)
         return self.gazetteer.get(entry_id) if entry_id else None
 
@@ -160,6 +169,29 @@ def _partial_names(full: list[str]) -> list[str]:
     if len(full) > 2:
         parts.append(f"{full[0]} {full[-1]}")
     return parts
+
+
+SKELETON_MIN_CHARS = 4
+_LONG_VOWELS = str.maketrans("", "", "اوي")
+
+
+def skeleton(norm: str) -> str:
+    """A folded name without its long vowels after the first letter of each word.
+
+    Transliterated names vary mostly in ا و ي (كوشنر / كوشنير, الدانمرك / الدانمارك).
+    """
+    return " ".join(word[:1] + word[1:].translate(_LONG_VOWELS) for word in norm.split())
+
+
+def _unique_skeletons(gazetteer: Gazetteer) -> dict[tuple[str, str], str]:
+    """(label, skeleton) -> the one automatic KB entry with that skeleton; shared ones dropped."""
+    owners: dict[tuple[str, str], set[str]] = {}
+    for entry in gazetteer.entries.values():
+        for form in entry.surface_forms:
+            key = skeleton(fold(form))
+            if len(key.replace(" ", "")) >= SKELETON_MIN_CHARS:
+                owners.setdefault((entry.label, key), set()).add(entry.id)
+    return {key: next(iter(ids)) for key, ids in owners.items() if len(ids) == 1}
 
 
 def _unique_person_parts(gazetteer: Gazetteer) -> dict[str, str]:

@@ -31,6 +31,7 @@ def main() -> None:
     run("build_places.py")
     run("build_people_orgs.py")
     run("build_resolutions.py")
+    run("build_alias_fixes.py")  # conventions for every row, last: titles, country articles, acronyms
     run("build_ambiguous_md.py")
     run("build_sources_md.py")
 
