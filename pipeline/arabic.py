@@ -135,3 +135,34 @@ PERSON_CUES: tuple[str, ...] = tuple(
     """.replace("|", "\n").split("\n")
     if c.strip()
 )
+
+
+# Nationality adjectives (masculine, without the article) -> ISO 3166-1 alpha-2 country.
+# "المالي" is left out: it is also "financial".
+_NATIONALITIES_RAW = """
+لبناني LB|سوري SY|عراقي IQ|إيراني IR|ايراني IR|إسرائيلي IL|اسرائيلي IL|فلسطيني PS|أردني JO|اردني JO
+مصري EG|سعودي SA|إماراتي AE|اماراتي AE|قطري QA|كويتي KW|بحريني BH|عماني OM|يمني YE|ليبي LY
+تونسي TN|جزائري DZ|مغربي MA|سوداني SD|تركي TR|أمريكي US|أميركي US|امريكي US|روسي RU|فرنسي FR
+بريطاني GB|ألماني DE|الماني DE|صيني CN|إيطالي IT|ايطالي IT|إسباني ES|اسباني ES|موريتاني MR
+صومالي SO|إثيوبي ET|اثيوبي ET|باكستاني PK|أفغاني AF|افغاني AF|هندي IN|ياباني JP|كندي CA
+أوكراني UA|اوكراني UA|يوناني GR|قبرصي CY|برازيلي BR|بلجيكي BE|هولندي NL|سويدي SE|نرويجي NO
+دنماركي DK|سويسري CH|نمساوي AT|أسترالي AU|استرالي AU|فنزويلي VE|مكسيكي MX|أرجنتيني AR
+نيجيري NG|كيني KE|تشادي TD|إندونيسي ID|اندونيسي ID|ماليزي MY|أذربيجاني AZ|أرميني AM|جيبوتي DJ
+"""
+NATIONALITIES: dict[str, str] = {
+    fold(word): code
+    for pair in _NATIONALITIES_RAW.replace("\n", "|").split("|") if pair.strip()
+    for word, code in [pair.split()]
+}
+_NISBA_ENDINGS = ("يين", "يون", "ين", "ون", "ه")
+
+
+def nationality(norm: str) -> str | None:
+    """ISO country of a folded nationality adjective in any form ("اللبنانية" -> "LB")."""
+    word = norm[2:] if norm.startswith("ال") else norm
+    if word in NATIONALITIES:
+        return NATIONALITIES[word]
+    for ending in _NISBA_ENDINGS:
+        if word.endswith(ending) and word[: -len(ending)] in NATIONALITIES:
+            return NATIONALITIES[word[: -len(ending)]]
+    return None

@@ -2,9 +2,11 @@
 
 Order of evidence, per mention:
 1. the gazetteer entry its span was matched from (``kb_id``); when several entries share the
-   name (طرابلس in Lebanon or Libya, عمان Amman or Oman, الكويت country or city), the one whose
-   country the document mentions elsewhere wins, then the one a cue word before the name
-   points to ("مدينة"/"العاصمة" -> a city, "دولة"/"سلطنة" -> a country), then the most populous;
+   name (طرابلس in Lebanon or Libya, عمان Amman or Oman, الكويت country or city), the one in the
+   country a nationality adjective right after the name gives ("طرابلس الليبية") wins, then the
+   one whose country the document names elsewhere (a place, or an adjective: "اللبنانيين"), then
+   the one a cue word before the name points to ("مدينة"/"العاصمة" -> a city,
+   "دولة"/"سلطنة" -> a country), then the most populous;
 2. numbered resolutions: ``unsc:<n>`` (facts from the KB when it has the row);
 3. its folded name among the KB's names and aliases (same label preferred), else its spelling
    skeleton (long vowels dropped: كوشنير = كوشنر, الدانمارك = الدنمارك) when only one KB entity of
@@ -22,7 +24,7 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass, replace
 
-from pipeline.arabic import fold
+from pipeline.arabic import fold, nationality
 from pipeline.gazetteer import Entry, Gazetteer
 from pipeline.types import LinkedMention, Mention, TokenizedDocument
 
@@ -72,11 +74,13 @@ class Linker:
 
     def __call__(self, tdoc: TokenizedDocument, mentions: list[Mention]) -> list[LinkedMention]:
         text = tdoc.doc.text.text
-        countries = self._document_countries(mentions)
+        countries = self._document_countries(mentions) | {c for t in tdoc.tokens if (c := nationality(t.norm))}
         targets: dict[int, Target] = {}
         for i, mention in enumerate(mentions):
             if mention.candidates:
-                mention = replace(mention, kb_id=self._disambiguate(mention, countries, _word_before(text, mention.start)))
+                after = nationality(_word_after(text, mention.end))
+                choice = self._disambiguate(mention, countries, _word_before(text, mention.start), after)
+                mention = replace(mention, kb_id=choice)
             target = self._from_kb(mention)
             if target is not None:
                 targets[i] = target
@@ -103,7 +107,7 @@ class Linker:
                 countries.add(entry.country)
         return countries
 
-    def _disambiguate(self, mention: Mention, countries: set[str], previous: str) -> str:
+    def _disambiguate(self, mention: Mention, countries: set[str], previous: str, adjective: str | None) -> str:
         """The candidate entry that fits the document best (see the module docstring)."""
         wants = CUE_TYPES.get(previous, ())
 
@@ -111,9 +115,10 @@ class Linker:
             order, entry_id = order_and_id
             entry = self.gazetteer.get(entry_id)
             if entry is None:
-                return (0, 0, -order)
+                return (0, 0, 0, -order)
+            described = int(adjective is not None and entry.country == adjective)
             in_document = entry.country in countries and entry.type not in COUNTRY_TYPES
-            return (int(in_document), int(entry.type in wants), -order)
+            return (described, int(in_document), int(entry.type in wants), -order)
 
         return max(enumerate(mention.candidates), key=score)[1]
 
@@ -208,6 +213,12 @@ def _unique_person_parts(gazetteer: Gazetteer) -> dict[str, str]:
             for part in parts:
                 owners.setdefault(part, set()).add(entry.id)
     return {part: next(iter(ids)) for part, ids in owners.items() if len(ids) == 1}
+
+
+def _word_after(text: str, end: int) -> str:
+    """The folded word right after ``end`` ("الليبية" in "طرابلس الليبية")."""
+    words = text[end:end + 30].split()
+    return fold(words[0]) if words else ""
 
 
 def _word_before(text: str, start: int) -> str:
