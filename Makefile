@@ -31,3 +31,11 @@ clean:
 report: $(STAMP)
 	@test -f $(OUT)/documents.csv || $(MAKE) --no-print-directory pipeline
 	$(BIN)/mena-ner report $(OUT)
+
+# `make train`: rebuild models/ner-ar-cnn (floret vectors from the news corpus, then the NER model)
+# from the corpora in CORPORA; seeded, under an hour on 2 cores. See its MODEL_CARD.md.
+CORPORA ?= ../shared/corpora
+.PHONY: train
+train: $(STAMP)
+	$(BIN)/python -m pip install --quiet 'floret==0.10.5'
+	$(BIN)/python -m pipeline.ner.train --corpora $(CORPORA) --out models/ner-ar-cnn --work .cache/train

@@ -2,7 +2,8 @@
 
 A :class:`Recognizer` runs named components in order, each seeing what the earlier ones found:
 gazetteer lookup and resolution patterns, then title/kunya rules (which use the lookups to
-skip affiliations such as "للأمم المتحدة"), then the statistical model if one is loaded;
+skip affiliations such as "للأمم المتحدة") and institution-name rules ("وزارة العدل",
+"الجيش اللبناني"), then the statistical model (``models/ner-ar-cnn``);
 :func:`merge` settles overlaps in one place, and partial-name coreference runs last.
 Components are looked up by name in ``COMPONENTS`` (a registry, as in spaCy).
 """
@@ -16,7 +17,8 @@ from pipeline.ner.base import DocView
 from pipeline.ner.coref import PartialNames
 from pipeline.ner.lookup import GazetteerMatcher
 from pipeline.ner.merge import merge
-from pipeline.ner.rules import KunyaRule, ResolutionRule, TitleRule
+from pipeline.ner.model import Model
+from pipeline.ner.rules import KunyaRule, OrganizationRule, ResolutionRule, TitleRule
 from pipeline.tokenize import Tokenizer
 from pipeline.types import Mention, TokenizedDocument
 
@@ -34,8 +36,10 @@ COMPONENTS: dict[str, ComponentFactory] = {
     "resolutions": lambda gazetteer, tokenizer: ResolutionRule(),
     "titles": lambda gazetteer, tokenizer: TitleRule(tokenizer),
     "kunya": lambda gazetteer, tokenizer: KunyaRule(),
+    "organizations": lambda gazetteer, tokenizer: OrganizationRule(),
+    "model": lambda gazetteer, tokenizer: Model(tokenizer=tokenizer),
 }
-DEFAULT_COMPONENTS = ("gazetteer", "resolutions", "titles", "kunya")
+DEFAULT_COMPONENTS = ("gazetteer", "resolutions", "titles", "kunya", "organizations", "model")
 
 
 class Recognizer:

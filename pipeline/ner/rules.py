@@ -12,7 +12,7 @@ import gzip
 from functools import lru_cache
 from pathlib import Path
 
-from pipeline.arabic import FUNCTION_WORDS, PERSON_CUES, fold, is_arabic_word
+from pipeline.arabic import FUNCTION_WORDS, PERSON_CUES, fold, is_arabic_word, nationality
 from pipeline.ner.base import DocView
 from pipeline.tokenize import Tokenizer
 from pipeline.types import Mention
@@ -228,3 +228,66 @@ class ResolutionRule:
 
 def _is_resolution_number(text: str) -> bool:
     return text.isdigit() and text.isascii() and 1 <= len(text) <= 4 and int(text) > 0
+
+
+# Organizations named by an institution noun: "وزارة الدفاع الروسية", "هيئة مكافحة الفساد",
+# "الجيش الإسرائيلي", "الحكومة الروسية" (a state institution plus a nationality adjective).
+NAMED_ORG_HEADS = frozenset(fold(w) for w in (
+    "وزارة هيئة منظمة حركة حزب جماعة جمعية اتحاد ائتلاف جبهة مؤسسة وكالة جامعة محكمة مجلس مصرف بنك "
+    "كتائب ألوية تنظيم").split())
+STATE_HEADS = frozenset(fold(w) for w in (
+    "الجيش القوات الحكومة النظام الخارجية الداخلية الدفاع البرلمان المنتخب الشرطة البحرية الاستخبارات "
+    "المخابرات الرئاسة السلطات السلطة الحرس البنك التلفزيون الإذاعة الأمن").split())
+MAX_ORG_TOKENS = 5
+# Definite words that end a name: time expressions ("مجلس الأمن الأسبوع المقبل").
+NOT_IN_NAMES = frozenset(fold(w) for w in (
+    "الأسبوع المقبل الماضي الحالي الجاري اليوم الأول الثاني الثالث الأخير الأخيرة السابق السابقة "
+    "الشهر العام السنة الليلة الصباح المساء الجديد الجديدة").split())
+
+
+class OrganizationRule:
+    """Institution-noun names ("وزارة العدل", "الجيش اللبناني"). ``method="rule"``, ORG."""
+
+    name = "organizations"
+
+    def __call__(self, view: DocView, found: list[Mention]) -> list[Mention]:
+        tokens = view.tokens
+        out: list[Mention] = []
+        i = 0
+        while i < len(tokens):
+            last = self._named(tokens, i) if tokens[i].norm in NAMED_ORG_HEADS else None
+            if last is None and tokens[i].norm in STATE_HEADS:
+                last = self._state(tokens, i)
+            if last is not None:
+                out.append(view.mention(i, last, "ORG", "rule", 0.8))
+                i = last + 1
+            else:
+                i += 1
+        return out
+
+    @staticmethod
+    def _named(tokens, head: int) -> int | None:
+        """Head, an optional indefinite noun, then definite words (and a nationality adjective)."""
+        j = head + 1
+        if j < len(tokens) and _plain_word(tokens[j]) and not tokens[j].norm.startswith("ال"):
+            j += 1  # construct state: "هيئة مكافحة الفساد"
+        last = None
+        while (j < len(tokens) and j - head < MAX_ORG_TOKENS and _plain_word(tokens[j])
+               and tokens[j].norm.startswith("ال") and tokens[j].norm not in NOT_IN_NAMES):
+            last = j
+            j += 1
+        return last
+
+    @staticmethod
+    def _state(tokens, head: int) -> int | None:
+        """A state institution described by a nationality: "القوات الجوية الروسية"."""
+        for j in range(head + 1, min(len(tokens), head + 4)):
+            if not _plain_word(tokens[j]) or not tokens[j].norm.startswith("ال"):
+                return None
+            if nationality(tokens[j].norm):
+                return j
+        return None
+
+
+def _plain_word(token) -> bool:
+    return not token.is_clitic and is_arabic_word(token.text) and token.norm not in FUNCTION_WORDS

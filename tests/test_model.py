@@ -1,0 +1,135 @@
+"""The shipped statistical NER model: unseen names, tag-conll round trip, scoring, pipeline wiring."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from pipeline.ner.evaluate import Scores, read_tagged
+from pipeline.ner.model import DEFAULT_MODEL_PATH, Model, segment, spans_to_tags, tags_to_piece_spans
+from pipeline.tokenize import Tokenizer
+
+needs_model = pytest.mark.skipif(not (DEFAULT_MODEL_PATH / "config.cfg").is_file(),
+                                 reason=f"no shipped model at {DEFAULT_MODEL_PATH} (run `make train`)")
+
+
+@pytest.fixture(scope="module")
+def model() -> Model:
+    return Model()
+
+
+# Invented names: in no gazetteer and nowhere in ANERcorp.
+UNSEEN = [
+    ("وقال الرئيس الغاني كواميناه أمبارو تيتيه إن بلاده ستشارك في القمة .", "كواميناه أمبارو تيتيه", "PER"),
+    ("والتقى وزير الخارجية تيودوريك بيرغمانسون بنظيره في العاصمة .", "تيودوريك بيرغمانسون", "PER"),
+    ("وصرح المتحدث باسم الشركة إيفاريستو فيلدهاوزر للصحفيين أمس .", "إيفاريستو فيلدهاوزر", "PER"),
+]
+
+
+@needs_model
+@pytest.mark.parametrize("text,name,label", UNSEEN)
+def test_finds_unseen_people(model: Model, text: str, name: str, label: str) -> None:
+    tokens = text.split()
+    first = tokens.index(name.split()[0])
+    last = first + len(name.split())
+    tags = model.tag_sentences([tokens])[0]
+    # a mention of the right type that starts on the name and covers at least two of its words
+    assert any(lab == label and s == first and first + 2 <= e <= last for s, e, lab in _spans(tags)), \
+        list(zip(tokens, tags))
+
+
+def _spans(tags):
+    from pipeline.ner.conll import spans
+
+    return spans(tags)
+
+
+@needs_model
+def test_tag_conll_round_trip(tmp_path: Path) -> None:
+    from pipeline.cli import main
+
+    gold = tmp_path / "gold.txt"
+    gold.write_text("وصل O\nالرئيس O\nالفرنسي O\nإيمانويل B-PERS\nماكرون I-PERS\nإلى O\nوالقاهرة B-LOC\n. O\n\n"
+                    "أمس O\n. O", encoding="utf-8")
+    out = tmp_path / "out.txt"
+    result = CliRunner().invoke(main, ["tag-conll", str(gold), str(out)])
+    assert result.exit_code == 0, result.output
+    lines = out.read_text(encoding="utf-8").split("\n")
+    rows = [line.split(" ") for line in lines if line]
+    assert [r[0] for r in rows] == ["وصل", "الرئيس", "الفرنسي", "إيمانويل", "ماكرون", "إلى", "والقاهرة", ".", "أمس", "."]
+    assert [r[1] for r in rows][3:5] == ["B-PER", "I-PER"]  # gold mapped PERS -> PER
+    assert lines[8] == ""  # sentence boundary kept
+    assert rows[6][2] == "B-LOC"  # the token keeps its clitic; its stem's tag is written
+    result = CliRunner().invoke(main, ["evaluate", "--conll", str(out), "--json", str(tmp_path / "s.json")])
+    assert result.exit_code == 0, result.output
+    assert "micro" in result.output and (tmp_path / "s.json").is_file()
+
+
+def test_scores_hand_computed(tmp_path: Path) -> None:
+    # gold: PER(0-2) LOC(3) ORG(5-7) and an orphan I-MISC (8), which conlleval counts as an entity
+    gold = ["B-PER", "I-PER", "B-LOC", "O", "O", "B-ORG", "I-ORG", "O", "I-MISC"]
+    # pred: PER exact; LOC missed; ORG with a wrong end; MISC exact (B- where gold has orphan I-);
+    # one spurious LOC
+    pred = ["B-PER", "I-PER", "O", "B-LOC", "O", "B-ORG", "O", "O", "B-MISC"]
+    scores = Scores()
+    scores.add(gold, pred)
+    # gold 4 entities, predicted 4, correct 2 (PER, MISC) -> P = R = F1 = 0.5
+    assert scores.prf() == (0.5, 0.5, 0.5)
+    assert scores.prf("PER") == (1.0, 1.0, 1.0)
+    assert scores.prf("ORG") == (0.0, 0.0, 0.0)
+    p, r, f = scores.prf("LOC")
+    assert (p, r, f) == (0.0, 0.0, 0.0)
+    # a second sentence: 1 gold, 2 predicted, 1 correct -> micro 3/6 precision, 3/5 recall
+    scores.add(["B-LOC", "O", "O"], ["B-LOC", "B-PER", "O"])
+    p, r, f = scores.prf()
+    assert p == pytest.approx(3 / 6) and r == pytest.approx(3 / 5) and f == pytest.approx(2 * 0.5 * 0.6 / 1.1)
+    tagged = tmp_path / "t.txt"
+    tagged.write_text("\n".join(f"w {g} {p}" for g, p in zip(gold, pred)) + "\n", encoding="utf-8")
+    g, p = read_tagged(tagged)
+    assert g == [gold] and p == [pred]
+
+
+def test_segment_maps_stem_tags_back() -> None:
+    tokenizer = Tokenizer()
+    tokens = ["والولايات", "المتحدة", "وبغداد"]
+    seg = segment(tokens, tokenizer)
+    assert seg.words[:2] == ["و", "الولايات"] and seg.clitic[:2] == [True, False]
+    gold = ["B-LOC", "I-LOC", "B-LOC"]
+    spans = tags_to_piece_spans(gold, seg)
+    assert all(not seg.clitic[s] for s, _, _ in spans)  # no entity starts on a clitic
+    assert spans_to_tags(spans, seg, len(tokens)) == gold
+
+
+@needs_model
+def test_pipeline_mentions_come_from_model(tokenizer) -> None:
+    from pipeline.clean import clean_text
+    from pipeline.gazetteer import load_gazetteer
+    from pipeline.ner import DEFAULT_COMPONENTS, Recognizer
+
+    assert "model" in DEFAULT_COMPONENTS
+    gazetteer = load_gazetteer()
+    recognizer = Recognizer(gazetteer, tokenizer)
+    # no title or role before the name, so no rule can find it: only the model can
+    text = "وأكد تيودوريك بيرغمانسون أن المفاوضات ستستمر حتى الأسبوع المقبل ."
+    (doc,) = clean_text(text, source="t")
+    mentions = recognizer(tokenizer(doc))
+    found = {doc.text.text[m.start:m.end]: m for m in mentions}
+    assert "تيودوريك بيرغمانسون" in found, found
+    assert found["تيودوريك بيرغمانسون"].method == "model" and found["تيودوريك بيرغمانسون"].label == "PER"
+    forms = {form for entry in gazetteer.entries.values() for form in entry.surface_forms}
+    assert "بيرغمانسون" not in forms and "تيودوريك بيرغمانسون" not in forms
+
+
+def test_propagate_copies_whole_mentions_only() -> None:
+    from pipeline.ner.model import PROPAGATED_SCORE, propagate
+
+    norms = [["قال", "اميل", "لحود", "امس"], ["و", "اميل", "لحود", "رد"], ["لحود", "غادر"]]
+    clitic = [[False, False, False, False], [True, False, False, False], [False, False]]
+    spans = [[(1, 3, "PER", 1.0)], [], []]
+    out = propagate(norms, clitic, spans, window=10)
+    assert out[0] == [(1, 3, "PER", 1.0)]
+    assert out[1] == [(1, 3, "PER", PROPAGATED_SCORE)]  # the repeat, after its clitic
+    assert out[2] == []  # a part of a mention is not copied
+    assert propagate(norms, clitic, spans, window=0)[1] == []
