@@ -42,13 +42,30 @@ def _is_tagged_output(path: Path) -> bool:
 
 model_option = click.option("--model", "model_path", type=click.Path(exists=True, file_okay=False, path_type=Path),
                             help="Model folder (default: the shipped models/ner-ar-cnn).")
+system_option = click.option("--system", type=click.Choice(["model", "stage"]), default="model", show_default=True,
+                             help="model: the statistical model alone; stage: the whole NER stage (gazetteer, rules, "
+                                  "model, merge, coreference) as the pipeline runs it.")
+
+
+def _tagger(system: str, model_path: Path | None):
+    """Something with ``tag_sentences``: the model, or the NER stage built around it."""
+    if system == "model":
+        return _model(model_path)
+    from pipeline.gazetteer import load_gazetteer
+    from pipeline.ner import Recognizer
+    from pipeline.ner.stage_tagger import StageTagger
+    from pipeline.tokenize import Tokenizer
+
+    tokenizer = Tokenizer()
+    return StageTagger(Recognizer(load_gazetteer(), tokenizer), tokenizer)
 
 
 @click.command("tag-conll")
 @click.argument("in_path", metavar="IN", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.argument("out_path", metavar="OUT", type=click.Path(dir_okay=False, writable=True, path_type=Path))
 @model_option
-def tag_conll(in_path: Path, out_path: Path, model_path: Path | None) -> None:
+@system_option
+def tag_conll(in_path: Path, out_path: Path, model_path: Path | None, system: str) -> None:
     """Tag the tokens of a CoNLL file (`token [TAG]` lines, blank line between sentences).
 
     Writes `token gold predicted` lines (gold mapped to PER/LOC/ORG/MISC, or `_` where IN
@@ -57,7 +74,7 @@ def tag_conll(in_path: Path, out_path: Path, model_path: Path | None) -> None:
     from pipeline.ner.conll import read_conll
 
     sentences = list(read_conll(in_path))
-    model = _model(model_path)
+    model = _tagger(system, model_path)
     started = time.perf_counter()
     predicted = model.tag_sentences([[token for token, _ in s] for s in sentences])
     seconds = time.perf_counter() - started
@@ -76,7 +93,8 @@ def tag_conll(in_path: Path, out_path: Path, model_path: Path | None) -> None:
               help="Gold CoNLL file or folder of *.txt files (repeatable); a `token gold predicted` file is scored as is.")
 @click.option("--json", "json_path", type=click.Path(dir_okay=False, path_type=Path), help="Also write the scores as JSON.")
 @model_option
-def evaluate(conll_paths: tuple[Path, ...], json_path: Path | None, model_path: Path | None) -> None:
+@system_option
+def evaluate(conll_paths: tuple[Path, ...], json_path: Path | None, model_path: Path | None, system: str) -> None:
     """Entity-level precision, recall and F1 of the model on gold CoNLL data (conlleval style).
 
     Exact span and type; an orphan I- tag starts an entity. Per type and micro-averaged.
@@ -96,7 +114,7 @@ def evaluate(conll_paths: tuple[Path, ...], json_path: Path | None, model_path: 
                 scores.add(gold, pred)
             continue
         sentences = list(read_conll(path))
-        model = model or _model(model_path)
+        model = model or _tagger(system, model_path)
         started = time.perf_counter()
         predicted = model.tag_sentences([[token for token, _ in s] for s in sentences])
         seconds += time.perf_counter() - started
@@ -109,5 +127,6 @@ def evaluate(conll_paths: tuple[Path, ...], json_path: Path | None, model_path: 
     if tagged_tokens:
         click.echo(f"tagging: {tagged_tokens} tokens in {seconds:.1f} s ({tagged_tokens / max(seconds, 1e-9):,.0f} tokens/s)")
     if json_path:
-        write_json(scores, json_path, files=[str(p) for p in files], model=str(model.path) if model else None)
+        write_json(scores, json_path, files=[str(p) for p in files], system=system,
+                   model=str(model.path) if model is not None and hasattr(model, "path") else None)
         click.echo(f"scores: {json_path}")

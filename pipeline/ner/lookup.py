@@ -19,17 +19,18 @@ from pipeline.types import Mention
 
 MIN_SINGLE_WORD_CHARS = 3
 MAX_ALIAS_TOKENS = 12
-# Entries with match=context are found only right after one of these words (or an attached
-# ب / ل, "in" / "to"): "على غزة", "بلدة صور", "صحيفة الأخبار", كتبت "الأخبار".
+# Entries with match=context (names that are also common words: صور, المدينة, بورصة) are found
+# only right after a word that announces that kind of name: "مدينة صور", "بلدة الخيام",
+# "صحيفة الأخبار", كتبت "الأخبار". Prepositions (في, من, على) are not enough: "في المدينة" is
+# "in the city".
 CONTEXT_CUES = {
     "LOC": frozenset(fold(w) for w in (
-        "في من الى إلى على نحو تجاه قرب عند داخل خارج حول مدينة بلدة قرية محافظة منطقة مخيم قطاع جنوب شمال "
-        "شرق غرب وسط جنوبي شمالي شرقي غربي ضاحية ريف معبر حي مطار ميناء عاصمة زار يزور وصل غادر").split()),
+        "مدينة بلدة قرية محافظة منطقة مخيم قطاع ضاحية ريف معبر حي مطار ميناء عاصمة العاصمة ولاية إقليم "
+        "اقليم قضاء ناحية جزيرة").split()),
     "ORG": frozenset(fold(w) for w in (
         "حركة جماعة حزب تنظيم صحيفة جريدة قناة وكالة موقع شركة مجموعة فصيل ميليشيا ميليشيات كتبت ذكرت نقلت "
-        "أفادت افادت أوردت اوردت بحسب حسب").split()),
+        "أفادت افادت أوردت اوردت").split()),
 }
-CONTEXT_CLITICS = frozenset(fold(w) for w in "ب ل وب ول فب فل".split())
 QUOTES = frozenset('"\'')
 # Facilities named after a place ("مطار بغداد"): the place inside is a mention of its own.
 CONTAINER_TYPES = frozenset("airport port crossing border_crossing camp refugee_camp military_base base bridge dam "
@@ -76,19 +77,12 @@ def build_index(gazetteer: Gazetteer, tokenizer: Tokenizer) -> AliasIndex:
 
 
 def _has_cue(view: DocView, i: int, label: str, attached: str) -> bool:
-    """A cue word (or an attached ب/ل) right before token ``i``, skipping an opening quote."""
+    """A cue word right before token ``i`` (skipping an opening quote and a proclitic)."""
     cues = CONTEXT_CUES.get(label, frozenset())
-    if attached and (attached in CONTEXT_CLITICS) and label == "LOC":
-        return True
     j = i - 1
-    if j >= 0 and view.tokens[j].text in QUOTES:
+    while j >= 0 and (view.tokens[j].text in QUOTES or view.tokens[j].is_clitic):
         j -= 1
-    if j < 0:
-        return False
-    previous = view.tokens[j]
-    if previous.is_clitic:
-        return label == "LOC" and previous.norm in CONTEXT_CLITICS
-    return previous.norm in cues
+    return j >= 0 and not attached and view.tokens[j].norm in cues
 
 
 def _usable(key: tuple[str, ...]) -> bool:

@@ -4,7 +4,10 @@ Policy, in order:
 1. Curated knowledge first: gazetteer and rule candidates are resolved among themselves —
    the longer span wins, then gazetteer over rule, then the earlier span.
 2. The statistical model fills gaps: a model span is kept only where it overlaps no kept
-   gazetteer or rule span (so the model never changes the span or label of a known name).
+   gazetteer or rule span (so the model never changes the span or label of a known name) —
+   except an organization named after a place: a model ORG span that contains a gazetteer
+   place and more ("دينامو كييف", "بنك الكويت الوطني") competes as a curated span, and wins
+   by length.
 3. Coreference mentions (partial names of a fuller mention) are added last, where nothing
    else was found.
 
@@ -23,6 +26,19 @@ METHOD_PRIORITY = {"gazetteer": 3, "rule": 2, "model": 1, "coreference": 0}
 
 
 FREE, TAKEN, CONTAINER = 0, 1, 2
+
+
+def _organizations_named_after_places(candidates: list[Mention]) -> set[int]:
+    """Model ORG spans that contain a gazetteer place ("دينامو كييف", "بنك الكويت الوطني")."""
+    places = bytearray()
+    for m in candidates:
+        if m.method == "gazetteer" and m.label == "LOC":
+            if len(places) < m.end:
+                places.extend(bytes(m.end - len(places)))
+            places[m.start:m.end] = b"\x01" * (m.end - m.start)
+    return {id(m) for m in candidates
+            if m.method == "model" and m.label == "ORG" and places.find(1, m.start, m.end) != -1
+            and places.find(0, m.start, min(m.end, len(places))) != -1}
 
 
 class SpanSet:
@@ -65,8 +81,9 @@ def select(candidates: Iterable[Mention], taken: SpanSet | None = None) -> list[
 
 def merge(candidates: list[Mention]) -> list[Mention]:
     """Apply the policy above; the result is sorted by position."""
+    promoted = _organizations_named_after_places(candidates)
     taken = SpanSet()
-    kept = select((m for m in candidates if m.method in TRUSTED), taken)
-    kept += select((m for m in candidates if m.method == "model"), taken)
+    kept = select((m for m in candidates if m.method in TRUSTED or id(m) in promoted), taken)
+    kept += select((m for m in candidates if m.method == "model" and id(m) not in promoted), taken)
     kept += select((m for m in candidates if m.method not in TRUSTED and m.method != "model"), taken)
     return sorted(kept, key=lambda m: (m.start, m.end))

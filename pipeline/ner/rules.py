@@ -252,9 +252,13 @@ class OrganizationRule:
 
     def __call__(self, view: DocView, found: list[Mention]) -> list[Mention]:
         tokens = view.tokens
+        known = {view.token_at(m.start) for m in found}  # "حزب الله": the gazetteer's span stands
         out: list[Mention] = []
         i = 0
         while i < len(tokens):
+            if i in known:
+                i += 1
+                continue
             last = self._named(tokens, i) if tokens[i].norm in NAMED_ORG_HEADS else None
             if last is None and tokens[i].norm in STATE_HEADS:
                 last = self._state(tokens, i)
