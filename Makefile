@@ -39,3 +39,11 @@ CORPORA ?= ../shared/corpora
 train: $(STAMP)
 	$(BIN)/python -m pip install --quiet 'floret==0.10.5'
 	$(BIN)/python -m pipeline.ner.train --corpora $(CORPORA) --out models/ner-ar-cnn --work .cache/train
+
+# `make bench`: words/s and documents/s per stage and end to end, start-up time, peak memory and
+# the speed-up of 2 workers over 1, on the first BENCH_ARTICLES articles of the unlabeled news
+# corpus (../shared/corpora/news_unlabeled; data/bench/news_sample.jsonl.gz when it is absent).
+BENCH_ARTICLES ?= 1000
+.PHONY: bench
+bench: $(STAMP)
+	$(BIN)/python -m pipeline.bench --articles $(BENCH_ARTICLES)

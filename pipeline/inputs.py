@@ -5,7 +5,10 @@ for every argument or file that cannot be used, too, so it gets a row in ``docum
 ``work_units`` cuts each input into :class:`WorkUnit` s, the pieces that workers process and
 the journal records: a plain file is one unit read lazily by the worker; record files
 (``.jsonl``, ``.json``, ``.csv``) and archives (``.zip``, ``.gz``) are streamed here and cut
-into chunks of records or members.
+into chunks of records or members. UTF-8 JSONL/CSV/TSV files (gzipped or not, or on stdin,
+which is spooled to a temporary file) and zip archives are read piece by piece, so memory does
+not grow with the size of an input; other record files are decoded whole (a JSON array, or a
+legacy encoding, which is detected on the whole file).
 
 Offsets of a record input index the record's text field; of an archive member, the decoded
 member; of anything else, the decoded file.
@@ -13,19 +16,23 @@ member; of anything else, the decoded file.
 
 from __future__ import annotations
 
+import codecs
 import csv
 import glob
 import gzip
 import hashlib
 import io
 import json
+import os
 import sys
+import tempfile
 import zipfile
+import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable, Iterator
 
-from pipeline.clean.decode import DecodeError, decode_bytes
+from pipeline.clean.decode import _BOMS, DecodeError, decode_bytes
 from pipeline.types import RawInput
 
 DOCUMENT_FORMATS = {".txt": "text", ".text": "text", ".html": "html", ".htm": "html", ".xhtml": "html"}
@@ -33,7 +40,7 @@ RECORD_FORMATS = {".jsonl": "jsonl", ".ndjson": "jsonl", ".json": "json", ".csv"
 ARCHIVE_SUFFIXES = (".zip", ".gz")
 SUPPORTED = sorted(set(DOCUMENT_FORMATS) | set(RECORD_FORMATS) | set(ARCHIVE_SUFFIXES))
 STDIN = "-"
-RECORDS_PER_UNIT = 200
+RECORDS_PER_UNIT = 50  # ~2 s of work: small enough to keep 2+ workers busy to the end of a 1,000-article run
 MEMBERS_PER_UNIT = 50
 csv.field_size_limit(sys.maxsize)
 
@@ -131,17 +138,40 @@ def work_units(item: InputFile, fields: RecordFields = RecordFields(), stdin_for
         return
     try:
         if item.source == STDIN:
-            data = sys.stdin.buffer.read()
-            yield from _units_from_bytes(STDIN, data, _stdin_kind(data, stdin_format), fields)
+            yield from _stdin_units(fields, stdin_format)
             return
         kind = _kind(item.source) or "text"  # a file named explicitly is read as text
         file_hash = sha256_file(item.source)
         if kind in ("text", "html"):
             yield WorkUnit(item.source, item.source, file_hash, lazy_path=item.source)
+        elif kind == "zip":
+            yield from _chunk_units(item.source, file_hash, _zip_members(item.source, "", item.source, fields), MEMBERS_PER_UNIT)
+        elif _streamable(item.source, kind):
+            records = _record_inputs(item.source, "", _stream_records(item.source, kind), fields)
+            yield from _chunk_units(item.source, file_hash, records, RECORDS_PER_UNIT)
         else:
             yield from _units_from_bytes(item.source, Path(item.source).read_bytes(), kind, fields, file_hash)
     except OSError as exc:
         yield WorkUnit(item.source, item.source, "", [Failure(item.source, "", "error", f"{type(exc).__name__}: {exc}")])
+
+
+def _stdin_units(fields: RecordFields, stdin_format: str) -> Iterator[WorkUnit]:
+    """Standard input, spooled to a temporary file (hashed on the way), so its records stream like a file's."""
+    digest = hashlib.sha256()
+    with tempfile.NamedTemporaryFile(prefix="mena-ner-stdin-", delete=False) as spool:
+        for block in iter(lambda: sys.stdin.buffer.read(1 << 20), b""):
+            digest.update(block)
+            spool.write(block)
+    try:
+        with open(spool.name, "rb") as handle:
+            kind = _stdin_kind(handle.read(2048), stdin_format)
+        if _streamable(spool.name, kind):
+            records = _record_inputs(STDIN, "", _stream_records(spool.name, kind), fields)
+            yield from _chunk_units(STDIN, digest.hexdigest(), records, RECORDS_PER_UNIT)
+        else:
+            yield from _units_from_bytes(STDIN, Path(spool.name).read_bytes(), kind, fields, digest.hexdigest())
+    finally:
+        os.unlink(spool.name)
 
 
 def read_lazy(unit: WorkUnit) -> list[RawInput | Failure]:
@@ -158,7 +188,10 @@ def read_lazy(unit: WorkUnit) -> list[RawInput | Failure]:
 def _units_from_bytes(source: str, data: bytes, kind: str, fields: RecordFields, file_hash: str = "") -> Iterator[WorkUnit]:
     file_hash = file_hash or hashlib.sha256(data).hexdigest()
     items = _items(source, "", data, kind, fields)
-    size = MEMBERS_PER_UNIT if kind == "zip" else RECORDS_PER_UNIT
+    yield from _chunk_units(source, file_hash, items, MEMBERS_PER_UNIT if kind == "zip" else RECORDS_PER_UNIT)
+
+
+def _chunk_units(source: str, file_hash: str, items: Iterable[RawInput | Failure], size: int) -> Iterator[WorkUnit]:
     chunk: list[RawInput | Failure] = []
     number = 0
     for entry in items:
@@ -192,13 +225,23 @@ def _items(source: str, locator: str, data: bytes, kind: str, fields: RecordFiel
         yield from _records(source, locator, data, kind, fields)
 
 
-def _zip_members(source: str, locator: str, data: bytes, fields: RecordFields) -> Iterator[RawInput | Failure]:
+def _zip_members(source: str, locator: str, data: bytes | str, fields: RecordFields) -> Iterator[RawInput | Failure]:
+    """Members of a zip archive given as bytes or (read member by member) as a file path."""
+    in_memory = isinstance(data, bytes)
     try:
-        archive = zipfile.ZipFile(io.BytesIO(data))
+        archive = zipfile.ZipFile(io.BytesIO(data) if in_memory else data)
         names = sorted(i.filename for i in archive.infolist() if not i.is_dir())
     except (zipfile.BadZipFile, OSError) as exc:
+        if not in_memory and not isinstance(exc, zipfile.BadZipFile):
+            raise  # an unreadable file, reported by work_units like any other
         yield Failure(source, locator, "error", f"broken zip archive: {exc}")
         return
+    with archive:
+        yield from _read_members(archive, source, locator, names, fields)
+
+
+def _read_members(archive: zipfile.ZipFile, source: str, locator: str, names: list[str],
+                  fields: RecordFields) -> Iterator[RawInput | Failure]:
     for name in names:
         member = _join(locator, name)
         if any(part.startswith(".") or part == "__MACOSX" for part in Path(name).parts):
@@ -221,8 +264,13 @@ def _records(source: str, locator: str, data: bytes, kind: str, fields: RecordFi
     except DecodeError as exc:
         yield Failure(source, locator, "error", str(exc))
         return
+    yield from _record_inputs(source, locator, _parse_records(text, kind), fields)
+
+
+def _record_inputs(source: str, locator: str, parsed: Iterable[tuple[str, object, str]],
+                   fields: RecordFields) -> Iterator[RawInput | Failure]:
     seen: set[str] = set()
-    for position, record, problem in _parse_records(text, kind):
+    for position, record, problem in parsed:
         where = _join(locator, position)
         if problem:
             yield Failure(source, where, "error", problem)
@@ -234,11 +282,7 @@ def _parse_records(text: str, kind: str) -> Iterator[tuple[str, object, str]]:
     """``(position, record, problem)`` for each record of a JSONL/JSON/CSV/TSV text."""
     if kind == "jsonl":
         for number, line in enumerate(text.split("\n"), start=1):  # not splitlines(): U+2028 is data
-            if line.strip():
-                try:
-                    yield f"line:{number}", json.loads(line), ""
-                except json.JSONDecodeError as exc:
-                    yield f"line:{number}", None, f"invalid JSON: {exc}"
+            yield from _jsonl_record(number, line)
     elif kind == "json":
         try:
             value = json.loads(text)
@@ -252,6 +296,65 @@ def _parse_records(text: str, kind: str) -> Iterator[tuple[str, object, str]]:
         reader = csv.DictReader(io.StringIO(text, newline=""), delimiter="\t" if kind == "tsv" else ",")
         for number, row in enumerate(reader, start=1):
             yield f"row:{number}", row, ""
+
+
+def _jsonl_record(number: int, line: str) -> Iterator[tuple[str, object, str]]:
+    if line.strip():
+        try:
+            yield f"line:{number}", json.loads(line), ""
+        except json.JSONDecodeError as exc:
+            yield f"line:{number}", None, f"invalid JSON: {exc}"
+
+
+def _streamable(path: str, kind: str) -> bool:
+    """Can this record file be read line by line with the same result as decoding it whole?
+
+    Yes when it is JSONL/CSV/TSV (gzipped or not) of valid UTF-8 without BOM that does not
+    look like UTF-16: :func:`decode_bytes` would take it as plain UTF-8. Checking costs one
+    extra sequential read; a broken gzip stream is left to the whole-file path, which reports it.
+    """
+    if kind.removeprefix("gz:") not in ("jsonl", "csv", "tsv"):
+        return False
+    decoder = codecs.getincrementaldecoder("utf-8")("strict")
+    try:
+        with _open_stream(path, kind) as stream:
+            head = stream.read(4096)
+            if any(head.startswith(bom) for bom, _ in _BOMS) or _looks_utf16(head):
+                return False
+            block = head
+            while block:
+                decoder.decode(block)
+                block = stream.read(1 << 20)
+            decoder.decode(b"", final=True)
+    except (OSError, EOFError, zlib.error, UnicodeDecodeError):
+        return False
+    return True
+
+
+def _looks_utf16(sample: bytes) -> bool:
+    """The UTF-16 guess of :func:`decode_bytes` (high bytes 0x00 or 0x06), on a file's first bytes."""
+    if len(sample) < 4:
+        return False
+    return any(sum(1 for b in high if b in (0x00, 0x06)) / len(high) > 0.9 for high in (sample[1::2], sample[0::2]))
+
+
+def _open_stream(path: str, kind: str):
+    return gzip.open(path, "rb") if kind.startswith("gz:") else open(path, "rb")
+
+
+def _stream_records(path: str, kind: str) -> Iterator[tuple[str, object, str]]:
+    """:func:`_parse_records` over a file read piece by piece (checked by :func:`_streamable`)."""
+    inner = kind.removeprefix("gz:")
+    with _open_stream(path, kind) as stream:
+        if inner == "jsonl":
+            for number, raw in enumerate(stream, start=1):  # binary lines end at b"\n" only, like split("\n")
+                line = raw.decode("utf-8")
+                yield from _jsonl_record(number, line[:-1] if line.endswith("\n") else line)
+        else:
+            text = io.TextIOWrapper(stream, encoding="utf-8", newline="")
+            reader = csv.DictReader(text, delimiter="\t" if inner == "tsv" else ",")
+            for number, row in enumerate(reader, start=1):
+                yield f"row:{number}", row, ""
 
 
 def _record_input(source: str, locator: str, position: str, record: object, fields: RecordFields,

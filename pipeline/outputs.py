@@ -22,14 +22,17 @@ the CSV ones.
 from __future__ import annotations
 
 import collections
+import csv
 import json
 import os
 import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Iterator
 
+from pipeline.entity_store import EntityStore
 from pipeline.export import (
-    DOCUMENT_COLUMNS, ENTITY_COLUMNS, MENTION_COLUMNS, EntityTotals, UnitOutput, entity_rows, render_csv, write_edges,
+    DOCUMENT_COLUMNS, ENTITY_COLUMNS, MENTION_COLUMNS, EntityTotals, UnitOutput, render_csv, write_edges,
 )
 
 TABLES = ("documents", "mentions")
@@ -64,7 +67,7 @@ class JournalEntry:
 class RunTotals:
     """Entity totals and statistics summed over the units written so far."""
 
-    entities: dict[str, EntityTotals] = field(default_factory=dict)
+    entities: EntityStore = field(default_factory=EntityStore)  # on disk for an output folder
     documents: int = 0
     words: int = 0
     statuses: collections.Counter = field(default_factory=collections.Counter)
@@ -75,10 +78,7 @@ class RunTotals:
 
     def add(self, entities: dict[str, EntityTotals], stats: dict) -> None:
         for entity_id, totals in entities.items():
-            if entity_id in self.entities:
-                self.entities[entity_id].merge(totals)
-            else:
-                self.entities[entity_id] = EntityTotals.from_json(totals.to_json())
+            self.entities.add(entity_id, totals)
         self.documents += stats["documents"]
         self.words += stats["words"]
         self.statuses.update(stats["statuses"])
@@ -101,7 +101,7 @@ class OutputFolder:
         self.run_dir = self.state_dir / "run"
         self.fingerprint = fingerprint
         self.totals = RunTotals()
-        self.previous: dict[str, list[JournalEntry]] = {}
+        self.previous: dict[str, list[tuple[int, int]]] = {}  # source -> its journal lines (byte ranges)
         self._prepare_folder()
         published = self._published_fingerprint()
         if published not in (None, fingerprint) and not overwrite and mode != "incremental":
@@ -118,7 +118,8 @@ class OutputFolder:
             if mode == "incremental":
                 if published != fingerprint:
                     raise OutputError(f"--incremental needs tables from an earlier run with the same configuration in {self.out}")
-                self.previous = self._read_journal(self.state_dir / "journal.jsonl")
+                for start, end, entry in self._journal_lines(self.state_dir / "journal.jsonl"):
+                    self.previous.setdefault(entry.source, []).append((start, end))
             self._open_fresh()
 
     # -- setup -----------------------------------------------------------------------------
@@ -141,6 +142,7 @@ class OutputFolder:
     def _open_fresh(self) -> None:
         shutil.rmtree(self.run_dir, ignore_errors=True)
         self.run_dir.mkdir(parents=True)
+        self.totals.entities = EntityStore(self.run_dir / "entities.sqlite")
         (self.run_dir / "state.json").write_text(json.dumps({"fingerprint": self.fingerprint}), encoding="utf-8")
         self._files = {t: open(self.run_dir / f"{t}.csv", "wb") for t in TABLES}
         self._files["documents"].write(render_csv([], DOCUMENT_COLUMNS, header=True).encode("utf-8"))
@@ -154,8 +156,22 @@ class OutputFolder:
             raise OutputError(f"nothing to resume in {self.out}: no interrupted run found")
         if json.loads(state.read_text(encoding="utf-8")).get("fingerprint") != self.fingerprint:
             raise OutputError(f"the interrupted run in {self.out} used a different configuration; run without --resume")
-        entries = [e for es in self._read_journal(self.run_dir / "journal.jsonl").values() for e in es]
-        ends = {t: max([e.ranges[t][1] for e in entries], default=None) for t in TABLES}
+        journal_path = self.run_dir / "journal.jsonl"
+        self.totals.entities = EntityStore(self.run_dir / "entities.sqlite")  # rebuilt from the journal
+        ends: dict[str, int | None] = {t: None for t in TABLES}
+        journal_end = 0
+        for _, journal_end, entry in self._journal_lines(journal_path):  # streamed: memory does not grow
+            for table in TABLES:
+                ends[table] = max(ends[table] or 0, entry.ranges[table][1])
+            self.done.add(entry.key)
+            self.totals.add({k: EntityTotals.from_json(v) for k, v in entry.entities.items()}, entry.stats)
+        if journal_path.exists():
+            with open(journal_path, "r+b") as journal:  # drop a line cut short by the crash
+                journal.truncate(journal_end)
+                if journal_end:
+                    journal.seek(journal_end - 1)
+                    if journal.read(1) != b"\n":  # a whole entry whose newline was not written yet
+                        journal.write(b"\n")
         for table in TABLES:
             path = self.run_dir / f"{table}.csv"
             with open(path, "r+b") as handle:
@@ -163,32 +179,34 @@ class OutputFolder:
                     handle.seek(0)
                     ends[table] = len(handle.readline())
                 handle.truncate(ends[table])
-        with open(self.run_dir / "journal.jsonl", "w", encoding="utf-8") as journal:
-            journal.writelines(e.to_json() + "\n" for e in entries)
-        for entry in entries:
-            self.done.add(entry.key)
-            self.totals.add({k: EntityTotals.from_json(v) for k, v in entry.entities.items()}, entry.stats)
         self._files = {t: open(self.run_dir / f"{t}.csv", "ab") for t in TABLES}
         self._journal = open(self.run_dir / "journal.jsonl", "a", encoding="utf-8")
 
     @staticmethod
-    def _read_journal(path: Path) -> dict[str, list[JournalEntry]]:
-        entries: dict[str, list[JournalEntry]] = {}
+    def _journal_lines(path: Path) -> Iterator[tuple[int, int, JournalEntry]]:
+        """``(start, end, entry)`` for each journal line, read one at a time."""
         if not path.exists():
-            return entries
-        with open(path, encoding="utf-8") as lines:
+            return
+        with open(path, "rb") as lines:
+            start = 0
             for line in lines:
                 try:
-                    entry = JournalEntry.from_json(line)
-                except (json.JSONDecodeError, KeyError):
-                    break  # a line cut short by a crash: it and anything after it is redone
-                entries.setdefault(entry.source, []).append(entry)
-        return entries
+                    entry = JournalEntry.from_json(line.decode("utf-8"))
+                except (json.JSONDecodeError, KeyError, UnicodeDecodeError):
+                    return  # a line cut short by a crash: it and anything after it is redone
+                yield start, start + len(line), entry
+                start += len(line)
 
     # -- writing ---------------------------------------------------------------------------
     def reusable(self, source: str, file_hash: str) -> list[JournalEntry]:
         """Units of an unchanged input in the published tables (``--incremental``)."""
-        entries = self.previous.get(source, [])
+        entries: list[JournalEntry] = []
+        if source not in self.previous:
+            return entries
+        with open(self.state_dir / "journal.jsonl", "rb") as journal:
+            for start, end in self.previous.get(source, []):
+                journal.seek(start)
+                entries.append(JournalEntry.from_json(journal.read(end - start).decode("utf-8")))
         return entries if entries and file_hash and all(e.file_hash == file_hash for e in entries) else []
 
     def copy_previous(self, entry: JournalEntry) -> None:
@@ -231,9 +249,12 @@ class OutputFolder:
         for handle in [*self._files.values(), self._journal]:
             handle.close()
         with open(self.run_dir / "entities.csv", "w", encoding="utf-8", newline="") as handle:
-            handle.write(render_csv(list(entity_rows(self.totals.entities)), ENTITY_COLUMNS, header=True))
+            writer = csv.DictWriter(handle, fieldnames=ENTITY_COLUMNS, lineterminator="\n")
+            writer.writeheader()
+            writer.writerows(self.totals.entities.rows())
         write_edges(self.run_dir / "mentions.csv", self.totals.entities, self.run_dir / "edges.csv",
                     self.run_dir / "edges.sqlite")
+        self.totals.entities.close()
         if self.table_format == "parquet":
             from pipeline.parquet import csv_tables_to_parquet
 
@@ -247,6 +268,7 @@ class OutputFolder:
         for handle in [*getattr(self, "_files", {}).values(), getattr(self, "_journal", None)]:
             if handle is not None and not handle.closed:
                 handle.close()
+        self.totals.entities.close()
 
     def _finish_interrupted_publish(self) -> None:
         """Complete the renames of a publish that a crash cut short (roll forward)."""

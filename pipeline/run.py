@@ -2,15 +2,19 @@
 
 :class:`Pipeline` loads the resources once (gazetteers, lexicons, model) and turns one work
 unit into a :class:`~pipeline.export.UnitOutput`; a bad document becomes an error row, never an
-exception. :func:`run` streams units through it, in order, with ``workers`` processes, into an
-:class:`~pipeline.outputs.OutputFolder`, so the tables are identical whatever the worker count.
+exception. :func:`run` streams units through it, in order, with ``workers`` processes (or on a
+Dask cluster, :mod:`pipeline.distributed`), into an :class:`~pipeline.outputs.OutputFolder`, so
+the tables are identical whatever the worker count or engine.
 """
 
 from __future__ import annotations
 
 import collections
+import contextlib
+import gc
 import hashlib
 import multiprocessing
+import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -62,8 +66,14 @@ class RunSummary:
 class Pipeline:
     """All stages with their resources loaded once."""
 
+    stage_times: collections.Counter | None = None  # seconds per stage, once time_stages() is called
+    _clean = staticmethod(clean)
+    _export = staticmethod(unit_output)
+
     def __init__(self, gazetteers: Sequence[str | Path] = (), gazetteer_dir: Path = DEFAULT_DIR,
                  components: tuple[str, ...] = DEFAULT_COMPONENTS):
+        # what a Dask worker needs to build the same pipeline (pipeline.distributed)
+        self.settings = dict(gazetteers=tuple(gazetteers), gazetteer_dir=gazetteer_dir, components=components)
         self.gazetteer = load_gazetteer(gazetteer_dir, gazetteers)
         self.tokenizer = Tokenizer()
         self.recognizer = Recognizer(self.gazetteer, self.tokenizer, components)
@@ -80,8 +90,26 @@ class Pipeline:
         return digest.hexdigest()
 
     def process_unit(self, unit: WorkUnit) -> UnitOutput:
-        results = [result for item in read_lazy(unit) for result in self.process(item)]
-        return unit_output(unit.key, unit.source, unit.file_hash, results)
+        with self._spacy_memory_zones():
+            results = [result for item in read_lazy(unit) for result in self.process(item)]
+        return self._export(unit.key, unit.source, unit.file_hash, results)
+
+    def _spacy_memory_zones(self) -> contextlib.ExitStack:
+        """Free the words a spaCy model adds to its vocabulary while it reads a unit.
+
+        Every new word form becomes a permanent entry of ``nlp.vocab`` otherwise, and a year of
+        news has millions of them. Nothing spaCy allocates outlives the unit (mentions are
+        plain Python values). spaCy zones must not nest: if a component opens its own, drop this.
+        Pipelines in threads of one process (Dask thread workers) share the loaded model, so a
+        lock keeps one zone per model at a time.
+        """
+        stack = contextlib.ExitStack()
+        models = {id(c.nlp): c.nlp for c in getattr(self.recognizer, "components", ()) if hasattr(c, "nlp")}
+        for key, nlp in sorted(models.items()):
+            if hasattr(nlp, "memory_zone"):
+                stack.enter_context(_ZONE_LOCKS.setdefault(key, threading.Lock()))
+                stack.enter_context(nlp.memory_zone())
+        return stack
 
     def process(self, item: RawInput | Failure) -> list[DocumentResult]:
         """Every document of one input; failures are returned as rows, never raised."""
@@ -89,7 +117,7 @@ class Pipeline:
             key = f"{item.source}!{item.locator}" if item.locator else item.source
             return [DocumentResult(f"{key}#1", item.source, item.status, item.problem, locator=item.locator)]
         try:
-            documents = clean(item)
+            documents = self._clean(item)
         except PipelineError as exc:
             return [DocumentResult(f"{item.key}#1", item.source, "error", str(exc), locator=item.locator)]
         except Exception as exc:  # a bug must not stop the run: report it on the row
@@ -110,6 +138,39 @@ class Pipeline:
         return DocumentResult(doc.doc_id, doc.source, "ok", "", n_tokens=tdoc.n_words, n_sentences=len(tdoc.sentences),
                               mentions=mentions, **common)
 
+    def time_stages(self) -> collections.Counter:
+        """Collect wall-clock seconds per stage from now on (benchmarks; costs two clock reads a call).
+
+        Stages: read (reading and parsing inputs in the parent), clean, tokenize, ner, link,
+        export (rendering rows), write (output folder). Only the ``workers=1`` local engine
+        fills in every stage; other processes keep their own counters.
+        """
+        if self.stage_times is None:
+            self.stage_times = collections.Counter()
+            self._clean = _Timed(self._clean, "clean", self.stage_times)
+            self._export = _Timed(self._export, "export", self.stage_times)
+            self.tokenizer = _Timed(self.tokenizer, "tokenize", self.stage_times)
+            self.recognizer = _Timed(self.recognizer, "ner", self.stage_times)
+            self.linker = _Timed(self.linker, "link", self.stage_times)
+        return self.stage_times
+
+
+class _Timed:
+    """A stage callable that adds its run time to ``times[stage]``; other attributes pass through."""
+
+    def __init__(self, function: Callable, stage: str, times: collections.Counter):
+        self._function, self._stage, self._times = function, stage, times
+
+    def __call__(self, *args, **kwargs):
+        started = time.perf_counter()
+        try:
+            return self._function(*args, **kwargs)
+        finally:
+            self._times[self._stage] += time.perf_counter() - started
+
+    def __getattr__(self, name: str):
+        return getattr(self._function, name)
+
 
 @dataclass(frozen=True)
 class RunOptions:
@@ -118,6 +179,9 @@ class RunOptions:
     overwrite: bool = False
     fields: RecordFields = RecordFields()
     stdin_format: str = "auto"
+    engine: str = "local"  # local (this machine, ``workers`` processes) | dask (pipeline.distributed)
+    scheduler: str = ""  # dask: address of a running scheduler; empty starts a local cluster of ``workers``
+    table_format: str = "csv"  # csv | parquet (published tables; the journal always keeps CSV parts)
 
     def describe(self) -> str:
         """The options that change table contents (part of the configuration fingerprint)."""
@@ -128,13 +192,24 @@ def run(inputs: Iterable[str], out_dir: str | Path, pipeline: Pipeline, options:
         progress: Callable[[Iterable], Iterable] = lambda items: items) -> RunSummary:
     """Process every input into tables in ``out_dir``; see :class:`~pipeline.outputs.OutputFolder`."""
     started = time.perf_counter()
-    folder = OutputFolder(out_dir, pipeline.fingerprint(options.describe()), mode=options.mode, overwrite=options.overwrite)
+    folder = OutputFolder(out_dir, pipeline.fingerprint(options.describe()), mode=options.mode, overwrite=options.overwrite,
+                          table_format=options.table_format)
     resumed = len(folder.done)
     try:
-        todo = _pending_units(list(discover(inputs)), folder, options)
-        for output in progress(_map_in_order(pipeline, todo, options.workers)):
+        todo = _pending_units(discover(inputs), folder, options)
+        times = pipeline.stage_times
+        if times is not None:
+            todo = _timed_iter(todo, "read", times)
+        if options.engine == "dask":
+            from pipeline.distributed import map_in_order as dask_map_in_order
+
+            outputs = dask_map_in_order(pipeline, todo, folder.run_dir / "parts", options)
+        else:
+            outputs = _map_in_order(pipeline, todo, options.workers)
+        append = folder.append if times is None else _Timed(folder.append, "write", times)
+        for output in progress(outputs):
             if isinstance(output, UnitOutput):
-                folder.append(output)
+                append(output)
             else:
                 for entry in output:
                     folder.copy_previous(entry)
@@ -148,7 +223,20 @@ def run(inputs: Iterable[str], out_dir: str | Path, pipeline: Pipeline, options:
                       errors=totals.errors, reused_units=totals.reused, resumed_units=resumed)
 
 
-def _pending_units(items: list[InputFile], folder: OutputFolder, options: RunOptions) -> Iterator[WorkUnit | list[JournalEntry]]:
+def _timed_iter(items: Iterator, stage: str, times: collections.Counter) -> Iterator:
+    items = iter(items)
+    while True:
+        started = time.perf_counter()
+        try:
+            item = next(items)
+        except StopIteration:
+            return
+        finally:
+            times[stage] += time.perf_counter() - started
+        yield item
+
+
+def _pending_units(items: Iterable[InputFile], folder: OutputFolder, options: RunOptions) -> Iterator[WorkUnit | list[JournalEntry]]:
     """Units still to process, and (``--incremental``) journal entries of unchanged inputs to copy."""
     for item in items:
         if options.mode == "incremental" and item.status == "ok" and item.source != STDIN:
@@ -162,6 +250,7 @@ def _pending_units(items: list[InputFile], folder: OutputFolder, options: RunOpt
 
 
 _WORKER_PIPELINE: Pipeline | None = None
+_ZONE_LOCKS: dict[int, threading.Lock] = {}  # one spaCy memory zone per loaded model at a time
 
 
 def _work(unit: WorkUnit) -> UnitOutput:
@@ -182,14 +271,18 @@ def _map_in_order(pipeline: Pipeline, units: Iterator[WorkUnit | list[JournalEnt
     global _WORKER_PIPELINE
     _WORKER_PIPELINE = pipeline  # inherited by the forked workers: resources load once
     context = multiprocessing.get_context("fork")
-    with context.Pool(workers) as pool:
-        pending: collections.deque = collections.deque()
-        for unit in units:
-            pending.append(pool.apply_async(_work, (unit,)) if isinstance(unit, WorkUnit) else _Ready(unit))
-            if len(pending) >= 2 * workers:
+    gc.freeze()  # the collector leaves the objects the workers inherit alone, so their pages stay shared
+    try:
+        with context.Pool(workers) as pool:
+            pending: collections.deque = collections.deque()
+            for unit in units:
+                pending.append(pool.apply_async(_work, (unit,)) if isinstance(unit, WorkUnit) else _Ready(unit))
+                if len(pending) >= 2 * workers:
+                    yield pending.popleft().get()
+            while pending:
                 yield pending.popleft().get()
-        while pending:
-            yield pending.popleft().get()
+    finally:
+        gc.unfreeze()
 
 
 class _Ready:
@@ -204,3 +297,4 @@ class _Ready:
 
 def _describe(exc: BaseException) -> str:
     return f"{type(exc).__name__}: {exc}"
+

@@ -30,6 +30,7 @@ STEM_RATIO = 2.0
 # only looks like a proclitic).
 MIN_STEM_COUNT = 5
 MIN_STEM_CHARS = 3  # two-letter stems ("ان", "لا") are function words far more often than names
+CACHED_WORDS = 100_000  # word analyses kept (~35 MB); the most frequent words come early
 NEVER_SPLIT = frozenset(
     fold(w)
     for w in "كما كذلك لكن لكنه لكنها لكنهم لذلك لذا لدى لقد لماذا لما بل بين بعد بعض بينما فقط فيما فيه فيها كل كلا كان كانت".split()
@@ -84,7 +85,7 @@ class Tokenizer:
         cached = self._analysis_cache.get(word)
         if cached is None:
             cached = (fold(word), self.proclitic_split(word) if is_arabic_word(word) else None)
-            if len(self._analysis_cache) < 500_000:
+            if len(self._analysis_cache) < CACHED_WORDS:
                 self._analysis_cache[word] = cached
         return cached
 
@@ -93,7 +94,7 @@ class Tokenizer:
         if word in self._split_cache:
             return self._split_cache[word]
         result = self._decide(word)
-        if len(self._split_cache) < 500_000:
+        if len(self._split_cache) < CACHED_WORDS:
             self._split_cache[word] = result
         return result
 

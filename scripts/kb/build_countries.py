@@ -20,7 +20,7 @@ import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from kbcommon import CORE, CURATED, SOURCES, dedupe_names, normalize, write_rows  # noqa: E402
+from kbcommon import CORE, CURATED, SOURCES, dedupe_names, write_rows  # noqa: E402
 
 OWID = "Wikidata QID: owid-grapher CountriesRegions.ts@c7402d1"
 SKIP = {"AQ", "BV", "HM", "UM", "TF", "IO", "GS"}  # uninhabited / no Arabic-news relevance
