@@ -32,13 +32,14 @@ report: $(STAMP)
 	@test -f $(OUT)/documents.csv || $(MAKE) --no-print-directory pipeline
 	$(BIN)/mena-ner report $(OUT)
 
-# `make train`: rebuild models/ner-ar-cnn (floret vectors from the news corpus, then the NER model)
-# from the corpora in CORPORA; seeded, under an hour on 2 cores. See its MODEL_CARD.md.
+# `make train`: rebuild models/ner-ar-bilstm (floret vectors from the news corpus, then two BiLSTM-CRF
+# members trained side by side with PyTorch) from the corpora in CORPORA; seeded, ~25 min on 2 cores.
+# See its MODEL_CARD.md.
 CORPORA ?= ../shared/corpora
 .PHONY: train
 train: $(STAMP)
 	$(BIN)/python -m pip install --quiet 'floret==0.10.5'
-	$(BIN)/python -m pipeline.ner.train --corpora $(CORPORA) --out models/ner-ar-cnn --work .cache/train
+	$(BIN)/python -m pipeline.ner.train --corpora $(CORPORA) --out models/ner-ar-bilstm --work .cache/train
 
 # `make bench`: words/s and documents/s per stage and end to end, start-up time, peak memory and
 # the speed-up of 2 workers over 1, on the first BENCH_ARTICLES articles of the unlabeled news

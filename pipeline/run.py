@@ -10,11 +10,9 @@ the tables are identical whatever the worker count or engine.
 from __future__ import annotations
 
 import collections
-import contextlib
 import gc
 import hashlib
 import multiprocessing
-import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -90,26 +88,8 @@ class Pipeline:
         return digest.hexdigest()
 
     def process_unit(self, unit: WorkUnit) -> UnitOutput:
-        with self._spacy_memory_zones():
-            results = [result for item in read_lazy(unit) for result in self.process(item)]
+        results = [result for item in read_lazy(unit) for result in self.process(item)]
         return self._export(unit.key, unit.source, unit.file_hash, results)
-
-    def _spacy_memory_zones(self) -> contextlib.ExitStack:
-        """Free the words a spaCy model adds to its vocabulary while it reads a unit.
-
-        Every new word form becomes a permanent entry of ``nlp.vocab`` otherwise, and a year of
-        news has millions of them. Nothing spaCy allocates outlives the unit (mentions are
-        plain Python values). spaCy zones must not nest: if a component opens its own, drop this.
-        Pipelines in threads of one process (Dask thread workers) share the loaded model, so a
-        lock keeps one zone per model at a time.
-        """
-        stack = contextlib.ExitStack()
-        models = {id(c.nlp): c.nlp for c in getattr(self.recognizer, "components", ()) if hasattr(c, "nlp")}
-        for key, nlp in sorted(models.items()):
-            if hasattr(nlp, "memory_zone"):
-                stack.enter_context(_ZONE_LOCKS.setdefault(key, threading.Lock()))
-                stack.enter_context(nlp.memory_zone())
-        return stack
 
     def process(self, item: RawInput | Failure) -> list[DocumentResult]:
         """Every document of one input; failures are returned as rows, never raised."""
@@ -250,7 +230,6 @@ def _pending_units(items: Iterable[InputFile], folder: OutputFolder, options: Ru
 
 
 _WORKER_PIPELINE: Pipeline | None = None
-_ZONE_LOCKS: dict[int, threading.Lock] = {}  # one spaCy memory zone per loaded model at a time
 
 
 def _work(unit: WorkUnit) -> UnitOutput:

@@ -7,11 +7,12 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from pipeline.ner.bilstm import LABELS, Ensemble, FloretVectors, Network, transition_mask
 from pipeline.ner.evaluate import Scores, read_tagged
 from pipeline.ner.model import DEFAULT_MODEL_PATH, Model, segment, spans_to_tags, tags_to_piece_spans
 from pipeline.tokenize import Tokenizer
 
-needs_model = pytest.mark.skipif(not (DEFAULT_MODEL_PATH / "config.cfg").is_file(),
+needs_model = pytest.mark.skipif(not any(DEFAULT_MODEL_PATH.glob(Ensemble.PATTERN)),
                                  reason=f"no shipped model at {DEFAULT_MODEL_PATH} (run `make train`)")
 
 
@@ -133,3 +134,78 @@ def test_propagate_copies_whole_mentions_only() -> None:
     assert out[1] == [(1, 3, "PER", PROPAGATED_SCORE)]  # the repeat, after its clitic
     assert out[2] == []  # a part of a mention is not copied
     assert propagate(norms, clitic, spans, window=0)[1] == []
+
+
+def test_numpy_floret_vectors_match_spacy() -> None:
+    """Our numpy floret lookup gives spaCy's vectors (same n-grams, MurmurHash3, rows)."""
+    import numpy as np
+    from spacy.vectors import Vectors
+
+    rng = np.random.default_rng(0)
+    table = rng.normal(size=(997, 8)).astype(np.float32)
+    settings = dict(minn=3, maxn=5, hash_count=2, hash_seed=2166136261, bow="<", eow=">")
+    ours = FloretVectors(table, **settings)
+    theirs = Vectors(data=table, mode="floret", **settings)
+    words = ["العراق", "غوتيريش", "x", "a" * 40, "ولواشنطن", "١٧٠١", "😀"]
+    expected = np.stack([theirs.get_batch([w])[0] for w in words])
+    assert np.abs(ours(words) - expected).max() < 1e-5
+    assert not ours([""]).any()
+
+
+def test_viterbi_never_makes_an_invalid_iob_move() -> None:
+    """Emissions that favour an orphan I- tag still decode to valid IOB2."""
+    import numpy as np
+
+    trans, start = transition_mask()
+    network = Network.__new__(Network)
+    network.arrays = {"transitions": trans, "start": start, "end": np.zeros(len(LABELS), dtype=np.float32)}
+    scores = np.full((2, 3, len(LABELS)), -5.0, dtype=np.float32)
+    i_org, b_per, i_per = LABELS.index("I-ORG"), LABELS.index("B-PER"), LABELS.index("I-PER")
+    scores[:, 0, i_org] = 10.0  # I- at the start of a sentence: forbidden
+    scores[:, 1, b_per] = 10.0
+    scores[:, 2, i_org] = 10.0  # I-ORG after B-PER: forbidden
+    scores[1, 2, i_per] = 9.0
+    paths = network.viterbi(scores, np.array([3, 2]))
+    for path in paths:
+        labels = [LABELS[k] for k in path]
+        assert not labels[0].startswith("I-")
+        assert all(not b.startswith("I-") or (a != "O" and a[2:] == b[2:]) for a, b in zip(labels, labels[1:]))
+    assert len(paths[1]) == 2
+
+
+def test_exported_network_reproduces_torch(tmp_path: Path) -> None:
+    """The numpy inference network computes the same label scores as the torch one it came from."""
+    import numpy as np
+    import torch
+
+    from pipeline.ner import train
+
+    torch.manual_seed(0)
+    settings = train.Settings(word_dim=6, char_dim=4, char_filters=5, hidden=7, word_min_count=1, char_min_count=1)
+    tokenizer = Tokenizer()
+    sentences = [["وقال", "الرئيس", "ماكرون", "في", "باريس"], ["بغداد"], ["ولواشنطن", "والأمم", "المتحدة", "."]]
+    segs = [segment(s, tokenizer) for s in sentences]
+    vectors = FloretVectors(np.random.default_rng(1).normal(size=(101, 3)).astype(np.float32),
+                            minn=3, maxn=5, hash_count=2, hash_seed=7)
+    vocab = train.build_vocab(segs[:2], settings)  # words of the last sentence are unknown
+    net = train.torch_network(vocab, vectors.dim, settings)
+    for parameter in net.parameters():  # non-zero CRF and biases too
+        torch.nn.init.normal_(parameter, std=0.5)
+    with torch.no_grad():
+        net.char_emb.weight[0] = 0.0  # the padding row, which training never moves from zero
+    network = train.export(net, vocab, vectors)
+    assert train.export_difference(net, network, segs) < 1e-4
+    network.save(tmp_path, "network-0.npz")
+    batch = [(s.words, s.norms, s.clitic) for s in segs]
+    assert Network.load(tmp_path / "network-0.npz").tag(batch) == network.tag(batch)
+    # an ensemble of one is the network itself; of two, the mean of their scores
+    assert Ensemble.load(tmp_path).tag(batch) == network.tag(batch)
+    for parameter in net.parameters():
+        torch.nn.init.normal_(parameter, std=0.5)
+    train.export(net, vocab, vectors).save(tmp_path, "network-1.npz")
+    pair = Ensemble.load(tmp_path)
+    assert len(pair.members) == 2
+    mean = (pair.members[0].emissions(batch)[0] + pair.members[1].emissions(batch)[0]) / 2
+    lengths = np.array([len(s.words) for s in segs])
+    expected = pair._decoder.viterbi(mean, lengths)
+    assert pair.tag(batch) == [[LABELS[k] for k in path] for path in expected]

@@ -1,14 +1,15 @@
-"""The statistical NER component: a spaCy CNN tagger trained on ANERcorp, run on our tokens.
+"""The statistical NER component: a BiLSTM-CRF trained on ANERcorp, run on our tokens.
 
 The model never sees raw text. It is given the pipeline's own tokens — proclitics already
-split off ("والولايات" -> [و][الولايات]) — with ``NORM`` set to the folded form, and its
-static floret vectors are keyed on that folded form too. Training (``pipeline/ner/train.py``)
+split off ("والولايات" -> [و][الولايات]) — with their folded form (NORM), on which its word
+embedding and its static floret vectors are keyed. Training (``pipeline/ner/train.py``)
 segments the gold corpora exactly the same way, through :func:`segment`, so what the model
-learns and what it is asked match token for token.
+learns and what it is asked match token for token. The networks themselves are in
+:mod:`pipeline.ner.bilstm` (an ensemble of BiLSTM-CRFs, numpy at inference: no torch, no spaCy).
 
 Two ways in:
 - as a pipeline component (``name = "model"``): ``Model()(view, found)`` -> mentions with
-  ``method="model"``, one spaCy ``Doc`` per sentence, batched through ``nlp.pipe``;
+  ``method="model"``, the sentences of a document tagged in length-sorted batches;
 - on pre-tokenized sentences (CoNLL files): :meth:`Model.tag_sentences` -> IOB tags, one per
   given token; each token is proclitic-split internally and gets its stem's tag.
 """
@@ -21,16 +22,17 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Iterable, Sequence
 
-from pipeline.arabic import fold, is_arabic_word
+from pipeline.arabic import fold, is_arabic_word, nationality
 from pipeline.ner.base import DocView
+from pipeline.ner.bilstm import Ensemble, Network
 from pipeline.ner.conll import spans as tag_spans
 from pipeline.tokenize import Tokenizer
 from pipeline.types import Mention
 
-DEFAULT_MODEL_PATH = Path(__file__).resolve().parents[2] / "models" / "ner-ar-cnn"
+DEFAULT_MODEL_PATH = Path(__file__).resolve().parents[2] / "models" / "ner-ar-bilstm"
 MAX_SENTENCE_TOKENS = 400  # longer "sentences" (tables, lists) are cut into windows of this size
-BATCH_SIZE = 256
-MODEL_SCORE = 1.0  # the transition-based NER gives no calibrated span probability
+BATCH_SIZE = 64  # sentences (windows) per network call
+MODEL_SCORE = 1.0  # Viterbi decoding gives no calibrated span probability
 PROPAGATED_SCORE = 0.5  # a span copied from another sentence by :func:`propagate`
 CONSISTENCY_WINDOW = 10  # sentences either side that :func:`propagate` looks at
 
@@ -113,52 +115,21 @@ def tags_to_piece_spans(tags: Sequence[str], seg: Segmented) -> list[tuple[int, 
     return out
 
 
-class NameLists:
-    """Folded word -> the entity types it mostly belongs to in external gold data (a model feature).
-
-    Built by training from WikiFANEGold (``name_lists.tsv`` in the model folder): a word is
-    listed under a type when at least half of its occurrences there are inside an entity of
-    that type. The model sees the result as the ``LEMMA`` attribute of each token ("PER",
-    "LOC+ORG", or "-"), which gives unseen names of known shape a head start.
-    """
-
-    FILE = "name_lists.tsv"
-    NONE = "-"
-
-    def __init__(self, classes: dict[str, str]):
-        self.classes = classes
-
-    @classmethod
-    def load(cls, folder: Path) -> "NameLists | None":
-        path = folder / cls.FILE
-        if not path.is_file():
-            return None
-        with open(path, encoding="utf-8") as lines:
-            return cls(dict(line.rstrip("\n").split("\t", 1) for line in lines if "\t" in line))
-
-    def save(self, folder: Path) -> None:
-        with open(folder / self.FILE, "w", encoding="utf-8") as out:
-            out.writelines(f"{word}\t{kind}\n" for word, kind in sorted(self.classes.items()))
-
-    def get(self, norm: str) -> str:
-        return self.classes.get(norm, self.NONE)
-
-
 class Model:
-    """The shipped spaCy NER model behind the pipeline component interface."""
+    """The shipped BiLSTM-CRF (:mod:`pipeline.ner.bilstm`) behind the pipeline component interface."""
 
     name = "model"
 
     def __init__(self, path: str | Path = DEFAULT_MODEL_PATH, tokenizer: Tokenizer | None = None):
         self.path = Path(path)
-        self.nlp, self.lists = _load(str(self.path))
+        self.network = _load(str(self.path))
         self.tokenizer = tokenizer or Tokenizer()
 
     @classmethod
-    def from_nlp(cls, nlp, tokenizer: Tokenizer | None = None, lists: NameLists | None = None) -> "Model":
-        """Wrap an already loaded (or training) spaCy pipeline."""
+    def from_network(cls, network: Network | Ensemble, tokenizer: Tokenizer | None = None) -> "Model":
+        """Wrap a network that is not on disk (training scores dev with it)."""
         model = cls.__new__(cls)
-        model.path, model.nlp, model.lists, model.tokenizer = None, nlp, lists, tokenizer or Tokenizer()
+        model.path, model.network, model.tokenizer = None, network, tokenizer or Tokenizer()
         return model
 
     # -- pipeline component ---------------------------------------------------------------
@@ -171,11 +142,12 @@ class Model:
                 for sentence, spans in zip(view.tdoc.sentences, predicted) for a, b, label, score in spans]
 
     # -- pre-tokenized input --------------------------------------------------------------
-    def tag_sentences(self, sentences: Iterable[Sequence[str]]) -> list[list[str]]:
+    def tag_sentences(self, sentences: Iterable[Sequence[str]], window: int = CONSISTENCY_WINDOW) -> list[list[str]]:
         """IOB2 tags for each given token of each sentence (no re-tokenization)."""
         sentences = [list(s) for s in sentences]
         segs = [segment(s, self.tokenizer) for s in sentences]
-        pieces = self.predict([seg.words for seg in segs], [seg.norms for seg in segs], [seg.clitic for seg in segs])
+        pieces = self.predict([seg.words for seg in segs], [seg.norms for seg in segs], [seg.clitic for seg in segs],
+                              window)
         return [spans_to_tags([sp[:3] for sp in spans], seg, len(s)) for s, seg, spans in zip(sentences, segs, pieces)]
 
     # -- both -----------------------------------------------------------------------------
@@ -183,44 +155,54 @@ class Model:
                 window: int = CONSISTENCY_WINDOW) -> list[list[tuple[int, int, str, float]]]:
         """``(start, end, label, score)`` spans over the model tokens of consecutive sentences.
 
-        No span starts on a clitic. Then label consistency: see :func:`propagate`.
+        No span starts on a clitic, and no person's name on a nationality adjective (see
+        :func:`_trim_start`). Then label consistency: see :func:`propagate`.
         """
         spans = []
-        for sentence_clitic, sentence_spans in zip(clitic, self.predict_many(list(zip(words, norms)))):
+        for sentence_norms, sentence_clitic, sentence_spans in zip(norms, clitic,
+                                                                  self.predict_many(words, norms, clitic)):
             kept = []
             for start, end, label in sentence_spans:
-                while start < end and sentence_clitic[start]:
-                    start += 1
+                start = _trim_start(start, end, label, sentence_norms, sentence_clitic)
                 if start < end:
                     kept.append((start, end, label, MODEL_SCORE))
             spans.append(kept)
         return propagate(norms, clitic, spans, window) if window > 0 else spans
 
-    def predict_many(self, batch: Sequence[tuple[list[str], list[str]]]) -> list[list[tuple[int, int, str]]]:
-        """Raw model spans for each ``(words, norms)`` sentence; long ones are cut into windows."""
-        windows = [(i, start) for i, (words, _) in enumerate(batch) for start in range(0, max(len(words), 1), MAX_SENTENCE_TOKENS)]
-        docs = (self._doc(batch[i][0][s:s + MAX_SENTENCE_TOKENS], batch[i][1][s:s + MAX_SENTENCE_TOKENS]) for i, s in windows)
-        out: list[list[tuple[int, int, str]]] = [[] for _ in batch]
-        for (i, start), doc in zip(windows, self.nlp.pipe(docs, batch_size=BATCH_SIZE)):
-            out[i] += [(start + e.start, start + e.end, e.label_) for e in doc.ents]
+    def predict_many(self, words: list[list[str]], norms: list[list[str]],
+                     clitic: list[list[bool]]) -> list[list[tuple[int, int, str]]]:
+        """Raw model spans of each sentence; long ones are cut into windows.
+
+        Windows are sorted by length and tagged ``BATCH_SIZE`` at a time, so that a batch pads
+        little (the LSTM steps through the longest sentence of its batch).
+        """
+        windows = [(i, start) for i, sentence in enumerate(words)
+                   for start in range(0, max(len(sentence), 1), MAX_SENTENCE_TOKENS)]
+        windows.sort(key=lambda w: min(len(words[w[0]]) - w[1], MAX_SENTENCE_TOKENS))
+        out: list[list[tuple[int, int, str]]] = [[] for _ in words]
+        for first in range(0, len(windows), BATCH_SIZE):
+            batch = windows[first:first + BATCH_SIZE]
+            cut = [slice(s, s + MAX_SENTENCE_TOKENS) for _, s in batch]
+            tags = self.network.tag([(words[i][c], norms[i][c], clitic[i][c]) for (i, _), c in zip(batch, cut)])
+            for (i, start), window_tags in zip(batch, tags):
+                out[i] += [(start + a, start + b, label) for a, b, label in tag_spans(window_tags)]
         return out
 
-    def _doc(self, words: list[str], norms: list[str]):
-        return make_doc(self.nlp.vocab, words, norms, self.lists)
+
+def _trim_start(start: int, end: int, label: str, norms: list[str], clitic: list[bool]) -> int:
+    """Move a span's start past leading clitics and, for PER, past a nationality adjective.
+
+    "الرئيس [الغاني كواميناه تيتيه]": the adjective qualifies the title before the name and is
+    never part of a person's name in ANERcorp or in our tables. Only the definite form: a bare
+    nisba can be a first name ("كيني ميلر").
+    """
+    while start < end and (clitic[start] or (label == "PER" and TRIM_NATIONALITY and end - start > 1
+                                              and norms[start].startswith("ال") and nationality(norms[start]) is not None)):
+        start += 1
+    return start
 
 
-def make_doc(vocab, words: list[str], norms: list[str], lists: NameLists | None = None):
-    """A spaCy ``Doc`` over our tokens: ``NORM`` is the folded form (what the vectors key on),
-    ``LEMMA`` the name-list class when the model uses one."""
-    from spacy.tokens import Doc
-
-    words = [w or "_" for w in words] or ["_"]  # spaCy refuses empty tokens (a CoNLL line of marks only)
-    doc = Doc(vocab, words=words, spaces=[True] * len(words))
-    for token, norm in zip(doc, norms):
-        token.norm_ = norm
-        if lists is not None:
-            token.lemma_ = lists.get(norm)
-    return doc
+TRIM_NATIONALITY = True
 
 
 def propagate(norms: list[list[str]], clitic: list[list[bool]], spans: list[list[tuple[int, int, str, float]]],
@@ -229,7 +211,8 @@ def propagate(norms: list[list[str]], clitic: list[list[bool]], spans: list[list
     untagged within ``window`` sentences (a name is tagged in one context and missed in the
     next: "لحود", "الليكود"). Only exact repeats of whole mentions (folded), never a part of one
     (propagating surnames alone cost precision on dev); added spans score ``PROPAGATED_SCORE``.
-    Measured on dev: +0.5 micro-F1 (70.13 -> 70.61), recall up, precision slightly down.
+    Measured on dev: +0.5 micro-F1 with the CNN (70.13 -> 70.61), +1.2 with the BiLSTM-CRF
+    prototype (73.68 -> 74.84); recall up, precision slightly down.
     """
     keys = [[(tuple(norms[i][a:b]), label) for a, b, label, _ in sentence] for i, sentence in enumerate(spans)]
     out = []
@@ -253,41 +236,20 @@ def propagate(norms: list[list[str]], clitic: list[list[bool]], spans: list[list
     return out
 
 
-def prepare_spacy() -> None:
-    """Import spaCy lean and make its matrix products fast; call before loading the model.
-
-    - thinc imports PyTorch whenever it is installed (camel-tools needs it), only to offer
-      PyTorch layers, which this CNN has none of: hiding torch while spaCy is imported saves
-      seconds of start-up. Torch stays importable for anything else.
-    - thinc's bundled BLIS runs at about a third of the speed of numpy's OpenBLAS on these
-      machines, and the model's time is mostly matrix products: use numpy's, one BLAS thread
-      (same predictions; processes give the parallelism).
-    """
-    import sys
-
-    if "spacy" not in sys.modules and "torch" not in sys.modules:
-        sys.modules["torch"] = None  # type: ignore[assignment]  # makes `import torch` raise ImportError
-        try:
-            import spacy  # noqa: F401
-        finally:
-            del sys.modules["torch"]
-    from thinc.api import NumpyOps, get_current_ops, set_current_ops
-
-    if type(get_current_ops()) is NumpyOps and getattr(get_current_ops(), "use_blis", False):
-        set_current_ops(NumpyOps(use_blis=False))
-        try:
-            from threadpoolctl import threadpool_limits
-
-            threadpool_limits(1, user_api="blas")
-        except ImportError:  # pragma: no cover - the thread count is then left to OpenBLAS
-            pass
-
-
 @lru_cache(maxsize=4)
-def _load(path: str):
-    prepare_spacy()
-    import spacy
-
-    if not (Path(path) / "config.cfg").is_file():
+def _load(path: str) -> Ensemble:
+    folder = Path(path)
+    if not any(folder.glob(Ensemble.PATTERN)):
         raise ModelError(f"no NER model at {path}: run `make train` (or pass another path)")
-    return spacy.load(path), NameLists.load(Path(path))
+    # One BLAS thread: the matrices are small, and parallelism comes from worker processes
+    # (two workers each running two BLAS threads on two cores only contend).
+    try:
+        from threadpoolctl import threadpool_limits
+
+        threadpool_limits(1, user_api="blas")
+    except ImportError:  # pragma: no cover - the thread count is then left to the BLAS library
+        pass
+    try:
+        return Ensemble.load(folder)
+    except (OSError, ValueError, KeyError) as exc:
+        raise ModelError(f"unreadable NER model at {path} ({exc}): run `make train`") from exc

@@ -5,13 +5,16 @@ Steps (all seeded; ``make train`` runs them with the shipped settings):
    non-commercial) is cleaned, tokenized and folded exactly as the pipeline does, and floret
    subword vectors are trained on it (one thread, so the run is repeatable);
 2. data — ANERcorp CAMeL train minus its last articles (the dev split: whole contiguous
-   articles from the END of train, since random dev sentences overstate), optionally plus
-   WikiFANEGold; every token is proclitic-split as the pipeline splits it (:func:`segment`);
-3. model — a spaCy tok2vec CNN + transition-based NER, trained with our own loop and scored
-   on dev with :mod:`pipeline.ner.evaluate` on the corpus's own tokens; the best step is kept;
+   articles from the END of train, since random dev sentences overstate); every token is
+   proclitic-split as the pipeline splits it (:func:`segment`);
+3. model — the BiLSTM-CRF of :mod:`pipeline.ner.bilstm`, trained in PyTorch on one thread with
+   deterministic algorithms and fixed seeds. After each epoch the network is exported to numpy
+   and dev is tagged by the shipped inference code (:class:`Model`, label propagation
+   included) and scored with :mod:`pipeline.ner.evaluate` on the corpus's own tokens; the
+   best epoch is kept;
 4. card — ``MODEL_CARD.md`` in the model folder, with the dev figures of this run.
 
-The test split is never read here.
+The test split is never read here. PyTorch and floret are needed for training only.
 """
 
 from __future__ import annotations
@@ -21,20 +24,36 @@ import gzip
 import json
 import random
 import shutil
-import subprocess
-import sys
 import time
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
+
 from pipeline.arabic import CLEAN_TRANSLATION, fold, is_arabic_word
+from pipeline.ner.bilstm import (
+    LABELS,
+    UNKNOWN,
+    UNKNOWN_CHAR,
+    Ensemble,
+    FloretVectors,
+    Network,
+    char_ids,
+    transition_mask,
+)
 from pipeline.ner.conll import read_conll
 from pipeline.ner.evaluate import Scores
-from pipeline.ner.model import DEFAULT_MODEL_PATH, NameLists, make_doc, segment, tags_to_piece_spans
+from pipeline.ner.model import (
+    DEFAULT_MODEL_PATH,
+    Model,
+    Segmented,
+    segment,
+    tags_to_piece_spans,
+)
 from pipeline.tokenize import TOKEN_RE, Tokenizer
 
 ANERCORP_TRAIN = "ANERcorp-CamelLabSplits/ANERCorp_CamelLab_train.txt"
-WIKIFANE = "WikiFANE_2014_Gold_standard/WikiFANE_Gold_2014_500K.txt"
 NEWS = "news_unlabeled"
 RUN_FILE = "training.json"  # settings and dev figures of the run, in the model folder
 EXPERIMENTS = DEFAULT_MODEL_PATH.parent / f"{DEFAULT_MODEL_PATH.name}.experiments.md"  # kept by hand
@@ -42,120 +61,27 @@ DEV_FILE = "ANERcorp_dev.txt"  # written to the --work folder for `mena-ner eval
 # The dev split starts with this article (sentence 3,526 of 3,973; ~14k of 125k tokens).
 DEV_FIRST_WORDS = ("واشنطن", "(", "اف", "ب", ")", "اتهم", "البيت", "الابيض")
 
-CONFIG = """
-[paths]
-vectors = {vectors}
-
-[system]
-seed = {seed}
-gpu_allocator = null
-
-[nlp]
-lang = "ar"
-pipeline = ["tok2vec","ner"]
-batch_size = 256
-
-[components]
-
-[components.tok2vec]
-factory = "tok2vec"
-
-[components.tok2vec.model]
-@architectures = "spacy.Tok2Vec.v2"
-
-{embed}
-
-[components.tok2vec.model.encode]
-@architectures = "spacy.MaxoutWindowEncoder.v2"
-width = {width}
-depth = {depth}
-window_size = {window}
-maxout_pieces = 3
-
-[components.ner]
-factory = "ner"
-moves = null
-update_with_oracle_cut_size = 100
-incorrect_spans_key = null
-
-[components.ner.model]
-@architectures = "spacy.TransitionBasedParser.v2"
-state_type = "ner"
-extra_state_tokens = false
-hidden_width = {hidden}
-maxout_pieces = 2
-use_upper = true
-nO = null
-
-[components.ner.model.tok2vec]
-@architectures = "spacy.Tok2VecListener.v1"
-width = {width}
-upstream = "*"
-
-[training]
-seed = {seed}
-dropout = {dropout}
-
-[training.optimizer]
-@optimizers = "Adam.v1"
-beta1 = 0.9
-beta2 = 0.999
-L2_is_weight_decay = true
-L2 = 0.01
-grad_clip = 1.0
-use_averages = true
-eps = 1e-08
-
-[training.optimizer.learn_rate]
-@schedules = "warmup_linear.v1"
-warmup_steps = 250
-total_steps = {steps}
-initial_rate = {lr}
-
-[initialize]
-vectors = ${{paths.vectors}}
-"""
-
-
-EMBED_HASH = """[components.tok2vec.model.embed]
-@architectures = "spacy.MultiHashEmbed.v2"
-width = {width}
-attrs = {attrs}
-rows = {rows}
-include_static_vectors = {static}"""
-# Experiment: the folded word plus its first and last ``chars`` characters, each embedded.
-EMBED_CHARS = """[components.tok2vec.model.embed]
-@architectures = "spacy.CharacterEmbed.v2"
-width = {width}
-rows = 20000
-nM = 64
-nC = {chars}
-include_static_vectors = {static}
-feature = "NORM"
-"""
-
 
 @dataclass
 class Settings:
     """Everything that decides the shipped model; written into the model card."""
 
-    seed: int = 0
-    width: int = 128
-    depth: int = 4
-    window: int = 1
-    hidden: int = 64
-    dropout: float = 0.2
-    lr: float = 0.001
-    steps: int = 2000  # length of the learning-rate schedule
-    eval_every: int = 250
-    patience: int = 500  # stop when dev F1 has not improved for this many steps
-    batch_words: int = 1000
-    attrs: tuple[str, ...] = ("NORM", "PREFIX", "SUFFIX", "SHAPE")
-    rows: tuple[int, ...] = (20000, 2000, 5000, 1000)
-    wikifane: float = 0.0  # share of WikiFANE sentences mixed in per epoch (0 = none, 1 = all)
-    name_lists: bool = False  # LEMMA feature: WikiFANE name-list class of each word (see NameLists)
-    name_min_ratio: float = 0.5
-    char_embed: int = 0  # > 0: CharacterEmbed with this many first/last characters instead of MultiHashEmbed
+    seeds: list = field(default_factory=lambda: [0, 1])  # one ensemble member per seed
+    processes: int = 2  # members trained side by side, one core each
+    epochs: int = 20  # the best of them on dev is kept
+    batch_sentences: int = 16
+    lr: float = 0.001  # Adam
+    grad_clip: float = 5.0
+    dropout: float = 0.5  # on the LSTM input and output
+    word_dropout: float = 0.1  # share of word embeddings zeroed in training (the rest still sees the word)
+    word_dim: int = 100
+    word_min_count: int = 2  # folded forms seen fewer times in train share the unknown row
+    char_dim: int = 30
+    char_filters: int = 60
+    char_window: int = 3
+    char_min_count: int = 2
+    max_word_chars: int = 20
+    hidden: int = 200  # per direction
     vectors_dim: int = 100
     vectors_bucket: int = 50000
     vectors_epoch: int = 5
@@ -174,57 +100,9 @@ def split_train_dev(sentences: list) -> tuple[list, list]:
     raise SystemExit("dev split start not found in ANERcorp train: is it the CAMeL Lab file?")
 
 
-def build_name_lists(sentences: list, tokenizer: Tokenizer, min_ratio: float) -> NameLists:
-    """Words that are mostly inside entities of a type in ``sentences`` (see :class:`NameLists`)."""
-    from collections import Counter
-
-    seen: Counter = Counter()
-    inside: dict[str, Counter] = {}
-    for sentence in sentences:
-        seg = segment([t for t, _ in sentence], tokenizer)
-        seen.update(n for n, c in zip(seg.norms, seg.clitic) if not c)
-        for start, end, label in tags_to_piece_spans([tag or "O" for _, tag in sentence], seg):
-            for i in range(start, end):
-                if not seg.clitic[i]:
-                    inside.setdefault(seg.norms[i], Counter())[label] += 1
-    classes = {}
-    for word, labels in inside.items():
-        kinds = sorted(label for label, n in labels.items() if n >= min_ratio * seen[word])
-        if kinds and any(ch.isalpha() for ch in word):
-            classes[word] = "+".join(kinds)
-    return NameLists(classes)
-
-
-def to_examples(nlp, sentences: list, tokenizer: Tokenizer, lists: NameLists | None = None) -> list:
-    """CoNLL sentences -> spaCy Examples over proclitic-split tokens with folded NORMs."""
-    from spacy.tokens import Span
-    from spacy.training import Example
-
-    examples = []
-    for sentence in sentences:
-        words = [t for t, _ in sentence]
-        tags = [tag or "O" for _, tag in sentence]
-        seg = segment(words, tokenizer)
-        predicted = make_doc(nlp.vocab, seg.words, seg.norms, lists)
-        reference = make_doc(nlp.vocab, seg.words, seg.norms, lists)
-        reference.ents = [Span(reference, s, e, label=label) for s, e, label in tags_to_piece_spans(tags, seg)]
-        examples.append(Example(predicted, reference))
-    return examples
-
-
-def evaluate_sentences(nlp, sentences: list, tokenizer: Tokenizer, lists: NameLists | None = None) -> Scores:
-    """Tag the given tokens with ``nlp`` and score against their gold tags."""
-    from pipeline.ner.model import Model
-
-    model = Model.from_nlp(nlp, tokenizer, lists)
-    predicted = model.tag_sentences([[t for t, _ in s] for s in sentences])
-    scores = Scores()
-    for sentence, pred in zip(sentences, predicted):
-        scores.add([tag or "O" for _, tag in sentence], pred)
-    return scores
-
 
 # -- vectors ------------------------------------------------------------------------------
+
 
 def news_text(corpora: Path, out: Path, tokenizer: Tokenizer, all_news: bool = False) -> tuple[int, int]:
     """One paragraph a line of folded pipeline tokens; returns (articles, tokens)."""
@@ -253,7 +131,7 @@ def news_text(corpora: Path, out: Path, tokenizer: Tokenizer, all_news: bool = F
 
 
 def build_vectors(corpora: Path, work: Path, settings: Settings, tokenizer: Tokenizer) -> Path:
-    """Train floret vectors on the news corpus and convert them to a spaCy vectors folder."""
+    """Train floret vectors on the news corpus; returns floret's text file of the table."""
     import floret
 
     work.mkdir(parents=True, exist_ok=True)
@@ -267,14 +145,11 @@ def build_vectors(corpora: Path, work: Path, settings: Settings, tokenizer: Toke
         verbose=0)
     floret_file = work / "vectors.floret"
     model.save_floret_vectors(str(floret_file))
-    out = work / "vectors"
-    subprocess.run([sys.executable, "-m", "spacy", "init", "vectors", "ar", str(floret_file), str(out),
-                    "--mode", "floret", "--attr", "NORM"], check=True, stdout=subprocess.DEVNULL)
     settings.extra["vectors_tokens"] = tokens
     settings.extra["vectors_articles"] = articles
     settings.extra["vectors_seconds"] = round(time.time() - started)
     print(f"vectors: done in {time.time() - started:.0f} s", flush=True)
-    return out
+    return floret_file
 
 
 # -- model --------------------------------------------------------------------------------
@@ -288,98 +163,279 @@ def write_conll(sentences: list, path: Path) -> None:
             out.write("\n")
 
 
-def train(corpora: Path, out: Path, settings: Settings, vectors: Path | None, log=print,
-          dev_file: Path | None = None) -> dict:
-    from pipeline.ner.model import prepare_spacy
+@dataclass
+class Example:
+    """One training sentence as arrays over its model tokens (see :meth:`Network.features`)."""
 
-    prepare_spacy()  # numpy's BLAS: training ~3x faster than with thinc's bundled BLIS here
-    import spacy
-    from spacy.util import fix_random_seed, minibatch
-    from thinc.api import Config
+    words: np.ndarray  # (T,) word-embedding rows
+    chars: list[list[int]]  # character rows of each token
+    vectors: np.ndarray  # (T, dv) floret vectors
+    clitic: np.ndarray  # (T,) 1.0 for a proclitic piece
+    labels: np.ndarray  # (T,) index into LABELS
+
+
+def piece_labels(tags: list[str], seg: Segmented) -> list[str]:
+    """Gold IOB tags over given tokens -> IOB2 labels over model tokens (see :func:`tags_to_piece_spans`)."""
+    labels = ["O"] * len(seg.words)
+    for start, end, label in tags_to_piece_spans(tags, seg):
+        labels[start] = f"B-{label}"
+        labels[start + 1:end] = [f"I-{label}"] * (end - start - 1)
+    return labels
+
+
+def build_vocab(segs: list[Segmented], settings: Settings) -> dict:
+    """Word and character lists of the network (most frequent first; ties in code-point order)."""
+    words = Counter(norm for seg in segs for norm in seg.norms)
+    chars = Counter(ch for seg in segs for word in seg.words for ch in word)
+    return {
+        "labels": list(LABELS),
+        "words": ["<unk>"] + [w for w, n in sorted(words.items(), key=lambda x: (-x[1], x[0])) if n >= settings.word_min_count],
+        "chars": ["<pad>", "<unk>"] + [c for c, n in sorted(chars.items(), key=lambda x: (-x[1], x[0]))
+                                       if n >= settings.char_min_count],
+        "max_word_chars": settings.max_word_chars,
+    }
+
+
+def to_examples(sentences: list, segs: list[Segmented], vocab: dict, vectors: FloretVectors) -> list[Example]:
+    word_rows = {w: i for i, w in enumerate(vocab["words"])}
+    char_rows = {c: i for i, c in enumerate(vocab["chars"])}
+    assert char_rows["<pad>"] == 0 and char_rows["<unk>"] == UNKNOWN_CHAR and word_rows["<unk>"] == UNKNOWN
+    label_rows = {label: i for i, label in enumerate(LABELS)}
+    examples = []
+    for sentence, seg in zip(sentences, segs):
+        labels = piece_labels([tag or "O" for _, tag in sentence], seg)
+        examples.append(Example(
+            words=np.array([word_rows.get(n, UNKNOWN) for n in seg.norms], dtype=np.int64),
+            chars=[char_ids(w, char_rows, vocab["max_word_chars"]) for w in seg.words],
+            vectors=vectors(seg.norms),
+            clitic=np.array(seg.clitic, dtype=np.float32),
+            labels=np.array([label_rows[label] for label in labels], dtype=np.int64)))
+    return examples
+
+
+def collate(batch: list[Example]):
+    """Padded torch tensors of a batch: words, chars, char lengths, vectors, clitic, labels, lengths."""
+    import torch
+
+    lengths = [len(e.words) for e in batch]
+    size, longest = len(batch), max(lengths)
+    longest_word = max(len(c) for e in batch for c in e.chars)
+    words = np.zeros((size, longest), dtype=np.int64)
+    chars = np.zeros((size, longest, longest_word), dtype=np.int64)
+    char_lengths = np.zeros((size, longest), dtype=np.int64)
+    vectors = np.zeros((size, longest, batch[0].vectors.shape[1]), dtype=np.float32)
+    clitic = np.zeros((size, longest), dtype=np.float32)
+    labels = np.zeros((size, longest), dtype=np.int64)
+    for b, e in enumerate(batch):
+        n = len(e.words)
+        words[b, :n], vectors[b, :n], clitic[b, :n], labels[b, :n] = e.words, e.vectors, e.clitic, e.labels
+        for t, ids in enumerate(e.chars):
+            chars[b, t, :len(ids)] = ids
+            char_lengths[b, t] = len(ids)
+    return (*(torch.from_numpy(a) for a in (words, chars, char_lengths, vectors, clitic, labels)),
+            torch.tensor(lengths))
+
+
+def torch_network(vocab: dict, vectors_dim: int, settings: Settings):
+    """The trainable PyTorch twin of :class:`Network` (same features, same layers)."""
+    import torch
+    from torch import nn
+
+    n_labels = len(vocab["labels"])
+    trans_mask, start_mask = transition_mask(vocab["labels"])
+
+    class BiLSTMCRF(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.word_emb = nn.Embedding(len(vocab["words"]), settings.word_dim)
+            self.char_emb = nn.Embedding(len(vocab["chars"]), settings.char_dim, padding_idx=0)
+            self.char_conv = nn.Conv1d(settings.char_dim, settings.char_filters, settings.char_window,
+                                       padding=settings.char_window // 2)
+            self.lstm = nn.LSTM(settings.word_dim + settings.char_filters + vectors_dim + 1, settings.hidden,
+                                batch_first=True, bidirectional=True)
+            self.dropout = nn.Dropout(settings.dropout)
+            self.out = nn.Linear(2 * settings.hidden, n_labels)
+            self.transitions = nn.Parameter(torch.zeros(n_labels, n_labels))
+            self.start = nn.Parameter(torch.zeros(n_labels))
+            self.end = nn.Parameter(torch.zeros(n_labels))
+            self.register_buffer("trans_mask", torch.from_numpy(trans_mask))
+            self.register_buffer("start_mask", torch.from_numpy(start_mask))
+
+        def emissions(self, words, chars, char_lengths, vectors, clitic, lengths):
+            size, longest, longest_word = chars.shape
+            embedded = self.word_emb(words)
+            if self.training and settings.word_dropout > 0:
+                embedded = embedded * (torch.rand(size, longest, 1) >= settings.word_dropout).float()
+            conv = torch.relu(self.char_conv(self.char_emb(chars.view(size * longest, longest_word)).transpose(1, 2)))
+            inside = torch.arange(longest_word)[None, :] < char_lengths.view(-1, 1)
+            char_features = (conv * inside[:, None, :]).max(2).values.view(size, longest, -1)
+            x = self.dropout(torch.cat([embedded, char_features, vectors, clitic.unsqueeze(-1)], -1))
+            packed = nn.utils.rnn.pack_padded_sequence(x, lengths, batch_first=True, enforce_sorted=False)
+            states, _ = self.lstm(packed)
+            states, _ = nn.utils.rnn.pad_packed_sequence(states, batch_first=True, total_length=longest)
+            return self.out(self.dropout(states))
+
+        def nll(self, scores, lengths, labels):
+            """Summed negative log-likelihood of the gold label sequences under the CRF."""
+            size, longest, _ = scores.shape
+            trans = self.transitions + self.trans_mask
+            start = self.start + self.start_mask
+            rows = torch.arange(size)
+            mask = torch.arange(longest)[None, :] < lengths[:, None]
+            alpha = start + scores[:, 0]
+            gold = start[labels[:, 0]] + scores[rows, 0, labels[:, 0]]
+            for t in range(1, longest):
+                step = torch.logsumexp(alpha.unsqueeze(2) + trans.unsqueeze(0), 1) + scores[:, t]
+                alpha = torch.where(mask[:, t, None], step, alpha)
+                gold = gold + (trans[labels[:, t - 1], labels[:, t]] + scores[rows, t, labels[:, t]]) * mask[:, t]
+            gold = gold + self.end[labels[rows, lengths - 1]]
+            return (torch.logsumexp(alpha + self.end, 1) - gold).sum()
+
+    return BiLSTMCRF()
+
+
+def export(net, vocab: dict, vectors: FloretVectors) -> Network:
+    """The torch network's weights as a numpy :class:`Network` (invalid moves baked in)."""
+    w = {name: value.detach().cpu().numpy().copy() for name, value in net.state_dict().items()}
+    arrays = {"word_emb": w["word_emb.weight"], "char_emb": w["char_emb.weight"],
+              "char_conv_w": w["char_conv.weight"], "char_conv_b": w["char_conv.bias"],
+              "out_w": w["out.weight"], "out_b": w["out.bias"],
+              "transitions": w["transitions"] + w["trans_mask"], "start": w["start"] + w["start_mask"], "end": w["end"]}
+    for direction, suffix in (("fwd", ""), ("bwd", "_reverse")):
+        arrays[f"lstm_{direction}_w_ih"] = w[f"lstm.weight_ih_l0{suffix}"]
+        arrays[f"lstm_{direction}_w_hh"] = w[f"lstm.weight_hh_l0{suffix}"]
+        arrays[f"lstm_{direction}_b"] = w[f"lstm.bias_ih_l0{suffix}"] + w[f"lstm.bias_hh_l0{suffix}"]
+    return Network(arrays, vocab, vectors)
+
+
+def export_difference(net, network: Network, segs: list[Segmented]) -> float:
+    """Largest gap between torch's and numpy's label scores on ``segs`` (a check of :func:`export`)."""
+    import torch
+
+    char_rows = network.chars
+    examples = [Example(np.array([network.words.get(n, UNKNOWN) for n in s.norms]),
+                        [char_ids(w, char_rows, network.max_chars) for w in s.words], network.vectors(s.norms),
+                        np.array(s.clitic, dtype=np.float32), np.zeros(len(s.words), dtype=np.int64)) for s in segs]
+    net.eval()
+    with torch.no_grad():
+        *inputs, _, lengths = collate(examples)
+        expected = net.emissions(*inputs, lengths).numpy()
+    got, _ = network.emissions([(s.words, s.norms, s.clitic) for s in segs])
+    inside = np.arange(expected.shape[1])[None, :] < lengths.numpy()[:, None]
+    return float(np.abs(expected - got)[inside].max())
+
+
+def evaluate_sentences(network: Network | Ensemble, sentences: list, tokenizer: Tokenizer, window: int | None = None) -> Scores:
+    """Tag the given tokens with the shipped inference code and score against their gold tags."""
+    model = Model.from_network(network, tokenizer)
+    tokens = [[t for t, _ in s] for s in sentences]
+    predicted = model.tag_sentences(tokens) if window is None else model.tag_sentences(tokens, window)
+    scores = Scores()
+    for sentence, pred in zip(sentences, predicted):
+        scores.add([tag or "O" for _, tag in sentence], pred)
+    return scores
+
+
+@dataclass
+class MemberJob:
+    """One ensemble member to train (picklable: members train in separate processes)."""
+
+    corpora: Path
+    folder: Path  # the member's network, vocabulary and vectors are saved here
+    settings: Settings
+    seed: int
+    vectors_file: Path
+
+
+def train_member(job: MemberJob) -> dict:
+    """Train one BiLSTM-CRF with ``job.seed``; save its best dev epoch; return its history."""
+    import torch
+
+    torch.set_num_threads(1)  # deterministic; members run side by side, one core each
+    torch.use_deterministic_algorithms(True)
+    torch.manual_seed(job.seed)
+    rng = random.Random(job.seed)
+    settings = job.settings
+
+    def log(message: str) -> None:
+        print(f"[seed {job.seed}] {message}", flush=True)
 
     tokenizer = Tokenizer()
-    fix_random_seed(settings.seed)
-    rng = random.Random(settings.seed)
-    anercorp = list(read_conll(corpora / ANERCORP_TRAIN))
-    train_sents, dev_sents = split_train_dev(anercorp)
-    if dev_file:
-        write_conll(dev_sents, dev_file)
-    wikifane = list(read_conll(corpora / WIKIFANE)) if settings.wikifane > 0 or settings.name_lists else []
-    extra_sents = wikifane if settings.wikifane > 0 else []
-    lists = build_name_lists(wikifane, tokenizer, settings.name_min_ratio) if settings.name_lists else None
+    train_sents, dev_sents = split_train_dev(list(read_conll(job.corpora / ANERCORP_TRAIN)))
+    vectors = FloretVectors.from_floret_text(job.vectors_file)
+    train_segs = [segment([t for t, _ in s], tokenizer) for s in train_sents]
+    vocab = build_vocab(train_segs, settings)
+    examples = to_examples(train_sents, train_segs, vocab, vectors)
+    log(f"data: {len(train_sents)} train, {len(dev_sents)} dev sentences; {sum(len(s) for s in train_sents)} / "
+        f"{sum(len(s) for s in dev_sents)} tokens; {len(vocab['words'])} words, {len(vocab['chars'])} characters")
 
-    embed = EMBED_CHARS if settings.char_embed else EMBED_HASH
-    attrs, rows = list(settings.attrs), list(settings.rows)
-    if settings.name_lists and "LEMMA" not in attrs:
-        attrs, rows = attrs + ["LEMMA"], rows + [64]
-    embed = embed.format(width=settings.width, attrs=json.dumps(attrs), rows=json.dumps(rows),
-                         static="true" if vectors else "false", chars=settings.char_embed)
-    config = Config().from_str(CONFIG.format(
-        embed=embed, seed=settings.seed, width=settings.width, depth=settings.depth, window=settings.window,
-        hidden=settings.hidden, dropout=settings.dropout, lr=settings.lr, steps=settings.steps,
-        vectors=json.dumps(str(vectors)) if vectors else "null"))
-    nlp = spacy.util.load_model_from_config(config, auto_fill=True, validate=True)
-    train_examples = to_examples(nlp, train_sents, tokenizer, lists)
-    if lists is not None and extra_sents:
-        # Jackknife: each half of WikiFANE gets the lists built from the other half, so that
-        # the feature is not a perfect oracle on the data it was built from.
-        half = len(extra_sents) // 2
-        a, b = extra_sents[:half], extra_sents[half:]
-        extra_examples = (to_examples(nlp, a, tokenizer, build_name_lists(b, tokenizer, settings.name_min_ratio))
-                          + to_examples(nlp, b, tokenizer, build_name_lists(a, tokenizer, settings.name_min_ratio)))
-    else:
-        extra_examples = to_examples(nlp, extra_sents, tokenizer, lists)
-    optimizer = nlp.initialize(lambda: train_examples + extra_examples)
-    log(f"data: {len(train_sents)} train, {len(dev_sents)} dev, {len(extra_sents)} WikiFANE sentences; "
-        f"{sum(len(s) for s in train_sents)} / {sum(len(s) for s in dev_sents)} / "
-        f"{sum(len(s) for s in extra_sents)} tokens")
-
-    def epoch_batches():
-        while True:
-            pool = list(train_examples)
-            if extra_examples:
-                pool += rng.sample(extra_examples, int(len(extra_examples) * min(settings.wikifane, 1.0)))
-            rng.shuffle(pool)
-            yield from minibatch(pool, size=_words_batcher(settings.batch_words))
-
-    best = (-1.0, 0)
+    net = torch_network(vocab, vectors.dim, settings)
+    optimizer = torch.optim.Adam(net.parameters(), lr=settings.lr)
+    best: tuple[float, int, Network | None] = (-1.0, 0, None)
     history = []
     started = time.time()
-    losses: dict = {}
-    tmp = out.with_name(out.name + ".best-tmp")
-    for step, batch in enumerate(epoch_batches(), start=1):
-        nlp.update(batch, sgd=optimizer, drop=settings.dropout, losses=losses)
-        optimizer.step_schedules()
-        if step % settings.eval_every == 0 or step == settings.steps:
-            with nlp.use_params(optimizer.averages):
-                scores = evaluate_sentences(nlp, dev_sents, tokenizer, lists)
-                f1 = scores.prf()[2]
-                if f1 > best[0]:
-                    best = (f1, step)
-                    if tmp.exists():
-                        shutil.rmtree(tmp)
-                    nlp.to_disk(tmp)
-                    if lists is not None:
-                        lists.save(tmp)
-            history.append({"step": step, "loss": round(float(losses.get("ner", 0.0)), 1), "dev_f1": round(100 * f1, 2)})
-            log(f"step {step:5d}  loss {losses.get('ner', 0.0):9.1f}  dev F1 {100 * f1:5.2f}  "
-                f"(best {100 * best[0]:5.2f} @ {best[1]})  {time.time() - started:5.0f} s")
-            losses = {}
-        if step >= settings.steps or step - best[1] >= settings.patience:
-            break
+    order = list(range(len(examples)))
+    for epoch in range(1, settings.epochs + 1):
+        net.train()
+        rng.shuffle(order)
+        total = 0.0
+        for first in range(0, len(order), settings.batch_sentences):
+            *inputs, labels, lengths = collate([examples[i] for i in order[first:first + settings.batch_sentences]])
+            loss = net.nll(net.emissions(*inputs, lengths), lengths, labels)
+            optimizer.zero_grad()
+            (loss / len(lengths)).backward()
+            torch.nn.utils.clip_grad_norm_(net.parameters(), settings.grad_clip)
+            optimizer.step()
+            total += loss.item()
+        network = export(net, vocab, vectors)
+        f1 = evaluate_sentences(network, dev_sents, tokenizer).prf()[2]
+        if f1 > best[0]:
+            best = (f1, epoch, network)
+        history.append({"epoch": epoch, "loss": round(total, 1), "dev_f1": round(100 * f1, 2)})
+        log(f"epoch {epoch:2d}  loss {total:8.0f}  dev F1 {100 * f1:5.2f}  (best {100 * best[0]:5.2f} @ {best[1]})  "
+            f"{time.time() - started:5.0f} s")
+    gap = export_difference(net, network, [segment([t for t, _ in s], tokenizer) for s in dev_sents[:64]])
+    log(f"export check: torch and numpy label scores differ by at most {gap:.2e}")
+    if gap > 1e-3:
+        raise SystemExit("the numpy network does not reproduce the torch one: see export()")
+    job.folder.mkdir(parents=True, exist_ok=True)
+    best[2].save(job.folder, member_file(job.seed))
+    return {"seed": job.seed, "best_epoch": best[1], "dev_f1": round(100 * best[0], 2), "history": history,
+            "seconds": round(time.time() - started), "export_gap": gap,
+            "n_train": len(train_sents), "n_dev": len(dev_sents), "n_words": len(vocab["words"])}
+
+
+def member_file(seed: int) -> str:
+    return Ensemble.PATTERN.replace("*", str(seed))
+
+
+def train(corpora: Path, out: Path, settings: Settings, vectors_file: Path, work: Path) -> dict:
+    """Train the members (in parallel processes), then assemble and score the ensemble in ``out``."""
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    jobs = [MemberJob(corpora, work / f"member-{seed}", settings, seed, vectors_file) for seed in settings.seeds]
+    context = multiprocessing.get_context("spawn")  # fresh interpreters: torch is never forked
+    with ProcessPoolExecutor(max_workers=max(1, min(settings.processes, len(jobs))), mp_context=context) as pool:
+        members = list(pool.map(train_member, jobs))
+    tmp = out.with_name(out.name + ".tmp")
+    if tmp.exists():
+        shutil.rmtree(tmp)
+    tmp.mkdir(parents=True)
+    for i, job in enumerate(jobs):
+        names = [member_file(job.seed)] + ([Network.VOCAB, FloretVectors.TABLE, FloretVectors.SETTINGS] if i == 0 else [])
+        for name in names:
+            shutil.copyfile(job.folder / name, tmp / name)
     if out.exists():
         shutil.rmtree(out)
     tmp.rename(out)
-    best_nlp = spacy.load(out)
-    dev_scores = evaluate_sentences(best_nlp, dev_sents, tokenizer, NameLists.load(out))
-    return {"best_step": best[1], "dev": dev_scores, "history": history, "seconds": round(time.time() - started),
-            "n_train": len(train_sents), "n_dev": len(dev_sents), "n_extra": len(extra_sents)}
-
-
-def _words_batcher(words: int):
-    from itertools import repeat
-
-    return repeat(words // 25)  # sentences average ~30 pieces: about ``words`` words a batch
+    tokenizer = Tokenizer()
+    _, dev_sents = split_train_dev(list(read_conll(corpora / ANERCORP_TRAIN)))
+    shipped = Ensemble.load(out)
+    return {"members": members, "dev": evaluate_sentences(shipped, dev_sents, tokenizer),
+            "dev_f1_no_propagation": round(100 * evaluate_sentences(shipped, dev_sents, tokenizer, 0).prf()[2], 2),
+            "seconds": max(m["seconds"] for m in members), "n_train": members[0]["n_train"],
+            "n_dev": members[0]["n_dev"], "n_words": members[0]["n_words"]}
 
 
 # -- card ---------------------------------------------------------------------------------
@@ -390,17 +446,27 @@ def write_card(out: Path, experiments: Path | None) -> None:
     settings, result = run["settings"], run["result"]
     size = sum(f.stat().st_size for f in out.rglob("*") if f.is_file()) / 1e6
     sections = [
-        f"# {out.name}: Arabic NER (PER, LOC, ORG, MISC), spaCy CNN\n",
+        f"# {out.name}: Arabic NER (PER, LOC, ORG, MISC), an ensemble of BiLSTM-CRFs\n",
         "Produced by `make train` (`python -m pipeline.ner.train`); this file is rewritten by each run "
         f"from `{RUN_FILE}` and `{experiments.name if experiments else '-'}`.\n",
+        "## Model\n",
+        "Per model token: a trainable embedding of its folded form (forms seen at least "
+        f"{settings['word_min_count']} times in train; {result['n_words']} rows), a character CNN "
+        f"({settings['char_dim']}-dim characters, {settings['char_filters']} filters of width "
+        f"{settings['char_window']}, first {settings['max_word_chars']} characters, max-pooled), the frozen floret "
+        "vector of its folded form and a proclitic flag -> one BiLSTM layer "
+        f"(2 x {settings['hidden']}) -> per-label scores. {len(settings['seeds'])} such networks, trained with "
+        f"seeds {settings['seeds']}, form an ensemble: their label scores and CRF transition scores are averaged, "
+        "then Viterbi decodes with invalid IOB2 moves forbidden; then label-consistency propagation across "
+        "sentences (`pipeline.ner.model.propagate`) and no PER span starting on a definite nationality "
+        "adjective. Trained in PyTorch; inference is plain numpy (`pipeline/ner/bilstm.py`: "
+        "`network-<seed>.npz`, `vocab.json`, `vectors.npy`, `vectors.json`); neither torch nor spaCy is "
+        "loaded at run time.\n",
         "## Data\n",
         f"- ANERcorp CAMeL Lab train split minus its last articles: {result['n_train']} sentences for training, "
         f"{result['n_dev']} for dev (whole contiguous articles from the END of train, starting at "
         f"\"{' '.join(DEV_FIRST_WORDS)}\"; `make train` writes it to `.cache/train/{DEV_FILE}`). "
-        "The test split is never read by training.",
-        f"- WikiFANEGold 2014 (CC BY-SA 3.0), fine types mapped as in `pipeline/ner/conll.py`: "
-        f"{result['n_extra']} sentences, {settings['wikifane']:.0%} of them re-sampled each epoch."
-        if result["n_extra"] else "- No extra gold data (WikiFANE did not help on dev: see the experiments).",
+        "The test split is never read by training. No other gold data.",
         "- Static floret vectors trained on the ANT part of `news_unlabeled` (Apache-2.0; cite Chouigui et al. "
         f"2017): {settings['extra'].get('vectors_articles', '?')} articles, "
         f"{settings['extra'].get('vectors_tokens', 0):,} tokens, tokenized and folded by the pipeline's own "
@@ -410,14 +476,17 @@ def write_card(out: Path, experiments: Path | None) -> None:
         "entity's first word is left outside the entity; orphan `I-` tags start an entity (conlleval).\n",
         "## Settings\n",
         "```json\n" + json.dumps(settings, indent=1, ensure_ascii=False) + "\n```\n",
-        f"Best dev step {result['best_step']} (schedule of {settings['steps']} steps, stopped after "
-        f"{result['history'][-1]['step']}); vectors {settings['extra'].get('vectors_seconds', 0)} s, "
-        f"NER training {result['seconds']} s, whole run {settings['extra'].get('total_seconds', 0)} s. "
+        f"Vectors {settings['extra'].get('vectors_seconds', 0)} s; members trained side by side (one thread "
+        f"each), the slowest in {result['seconds']} s; whole run {settings['extra'].get('total_seconds', 0)} s. "
         f"Model folder: {size:.1f} MB.\n",
         "## Dev figures of this run\n",
+        "The ensemble, as shipped:\n",
         "```\n" + result["dev_table"] + "\n```\n",
-        "Dev F1 during training: " + ", ".join(f"{h['step']}: {h['dev_f1']}" for h in result["history"]) + "\n",
-    ]
+        f"Without label propagation: {result['dev_f1_no_propagation']} micro-F1.\n",
+        "Each member alone (its best epoch is the one kept):\n",
+    ] + [f"- seed {m['seed']}: dev micro-F1 {m['dev_f1']} at epoch {m['best_epoch']} of {settings['epochs']} "
+         f"({m['seconds']} s; numpy and torch label scores agree to {m['export_gap']:.1e}); after each epoch: "
+         + ", ".join(f"{h['epoch']}: {h['dev_f1']}" for h in m["history"]) for m in result["members"]] + [""]
     if experiments and experiments.is_file():
         sections.append(experiments.read_text(encoding="utf-8"))
     (out / "MODEL_CARD.md").write_text("\n".join(sections), encoding="utf-8")
@@ -428,8 +497,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--corpora", type=Path, default=Path("../shared/corpora"))
     parser.add_argument("--out", type=Path, default=DEFAULT_MODEL_PATH)
     parser.add_argument("--work", type=Path, default=Path(".cache/train"), help="scratch folder (news text, vectors)")
-    parser.add_argument("--vectors", type=Path, help="an existing spaCy vectors folder (skips step 1)")
-    parser.add_argument("--no-vectors", action="store_true")
+    parser.add_argument("--vectors", type=Path, help="an existing floret vectors file (`vectors.floret`; skips step 1)")
     parser.add_argument("--experiments", type=Path, default=EXPERIMENTS,
                         help="markdown appended to the model card (the table of what was tried)")
     parser.add_argument("--card-only", action="store_true", help="only rewrite MODEL_CARD.md of --out")
@@ -443,14 +511,11 @@ def main(argv: list[str] | None = None) -> None:
         name, _, value = item.partition("=")
         if not hasattr(settings, name):
             raise SystemExit(f"unknown setting {name}")
-        parsed = json.loads(value)
-        setattr(settings, name, tuple(parsed) if isinstance(parsed, list) else parsed)
+        setattr(settings, name, json.loads(value))
     started = time.time()
-    vectors = None
-    if not args.no_vectors:
-        vectors = args.vectors or build_vectors(args.corpora, args.work, settings, Tokenizer())
-    result = train(args.corpora, args.out, settings, vectors, log=lambda m: print(m, flush=True),
-                   dev_file=args.work / DEV_FILE)
+    vectors = args.vectors or build_vectors(args.corpora, args.work, settings, Tokenizer())
+    write_conll(split_train_dev(list(read_conll(args.corpora / ANERCORP_TRAIN)))[1], args.work / DEV_FILE)
+    result = train(args.corpora, args.out, settings, vectors, args.work)
     settings.extra["total_seconds"] = round(time.time() - started)
     dev: Scores = result.pop("dev")
     result["dev_table"] = dev.table()
