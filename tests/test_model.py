@@ -209,3 +209,44 @@ def test_exported_network_reproduces_torch(tmp_path: Path) -> None:
     lengths = np.array([len(s.words) for s in segs])
     expected = pair._decoder.viterbi(mean, lengths)
     assert pair.tag(batch) == [[LABELS[k] for k in path] for path in expected]
+
+
+def test_crf_marginals_match_brute_force() -> None:
+    """Forward-backward marginals equal the normalized sum over every label path."""
+    import itertools
+
+    import numpy as np
+
+    rng = np.random.default_rng(3)
+    n_labels = len(LABELS)
+    trans, start = transition_mask()
+    network = Network.__new__(Network)
+    network.arrays = {"transitions": trans + rng.normal(size=trans.shape).astype(np.float32),
+                      "start": start + rng.normal(size=n_labels).astype(np.float32),
+                      "end": rng.normal(size=n_labels).astype(np.float32)}
+    scores = rng.normal(size=(2, 3, n_labels)).astype(np.float32) * 2
+    lengths = np.array([3, 2])
+    got = network.marginals(scores, lengths)
+    a = {k: v.astype(np.float64) for k, v in network.arrays.items()}
+    for b, length in enumerate(lengths):
+        expected = np.zeros((length, n_labels))
+        for path in itertools.product(range(n_labels), repeat=int(length)):
+            score = a["start"][path[0]] + a["end"][path[-1]] + sum(scores[b, t, k] for t, k in enumerate(path))
+            score += sum(a["transitions"][x, y] for x, y in zip(path, path[1:]))
+            for t, k in enumerate(path):
+                expected[t, k] += np.exp(score)
+        expected /= expected[0].sum()
+        assert np.allclose(got[b, :length], expected, atol=1e-6)
+        assert np.allclose(got[b, :length].sum(axis=1), 1.0)
+    assert not got[1, 2].any()  # past the end of the shorter sentence
+
+
+@needs_model
+def test_model_mentions_carry_a_confidence(model: Model, tokenizer) -> None:
+    from pipeline.clean import clean_text
+    from pipeline.ner.base import DocView
+
+    (doc,) = clean_text("وأكد تيودوريك بيرغمانسون أن المفاوضات ستستمر حتى الأسبوع المقبل .", source="t")
+    mentions = Model(tokenizer=tokenizer)(DocView(tokenizer(doc)), [])
+    assert mentions and all(0.0 < m.score <= 1.0 for m in mentions)
+    assert any(m.score < 1.0 for m in mentions)  # a probability, not a constant

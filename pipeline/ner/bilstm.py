@@ -176,6 +176,11 @@ def char_ids(word: str, chars: dict[str, int], max_chars: int) -> list[int]:
     return [chars.get(ch, UNKNOWN_CHAR) for ch in word[:max_chars]] or [UNKNOWN_CHAR]
 
 
+def _logsumexp(x: np.ndarray, axis: int) -> np.ndarray:
+    top = x.max(axis=axis, keepdims=True)
+    return np.squeeze(top, axis=axis) + np.log(np.exp(x - top).sum(axis=axis))
+
+
 def _sigmoid(x: np.ndarray) -> np.ndarray:
     return 0.5 + 0.5 * np.tanh(0.5 * x)  # no overflow for large |x|
 
@@ -334,6 +339,29 @@ class Network:
         labels = np.stack(path[::-1], axis=1)  # (B, T)
         return [labels[b, :n].tolist() for b, n in enumerate(lengths)]
 
+    def marginals(self, scores: np.ndarray, lengths: np.ndarray) -> np.ndarray:
+        """``(B, T, K)`` probability of each label at each position under the CRF (forward-backward).
+
+        Positions past a sentence's end are zeros. Computed in float64 log space.
+        """
+        a = {name: self.arrays[name].astype(np.float64) for name in ("transitions", "start", "end")}
+        scores = scores.astype(np.float64)
+        batch, longest, n_labels = scores.shape
+        alpha = np.empty_like(scores)
+        beta = np.empty_like(scores)
+        alpha[:, 0] = a["start"] + scores[:, 0]
+        for t in range(1, longest):
+            step = _logsumexp(alpha[:, t - 1, :, None] + a["transitions"][None], axis=1) + scores[:, t]
+            alpha[:, t] = np.where((t < lengths)[:, None], step, alpha[:, t - 1])
+        beta[:, longest - 1] = a["end"]
+        for t in range(longest - 2, -1, -1):
+            step = _logsumexp(a["transitions"][None] + (scores[:, t + 1] + beta[:, t + 1])[:, None, :], axis=2)
+            beta[:, t] = np.where((t + 1 < lengths)[:, None], step, a["end"])
+        last = alpha[np.arange(batch), lengths - 1]
+        log_z = _logsumexp(last + a["end"], axis=1)
+        inside = (np.arange(longest)[None, :] < lengths[:, None])[..., None]
+        return np.where(inside, np.exp(alpha + beta - log_z[:, None, None]), 0.0)
+
     def tag(self, sentences: Sequence[tuple[list[str], list[str], list[bool]]]) -> list[list[str]]:
         """IOB2 labels over the model tokens of each ``(words, norms, clitic)`` sentence."""
         out: list[list[str]] = [[] for _ in sentences]
@@ -374,11 +402,24 @@ class Ensemble:
 
     def tag(self, sentences: Sequence[tuple[list[str], list[str], list[bool]]]) -> list[list[str]]:
         """IOB2 labels over the model tokens of each ``(words, norms, clitic)`` sentence."""
-        out: list[list[str]] = [[] for _ in sentences]
+        return [labels for labels, _ in self.tag_with_confidence(sentences, confidence=False)]
+
+    def tag_with_confidence(self, sentences: Sequence[tuple[list[str], list[str], list[bool]]],
+                            confidence: bool = True) -> list[tuple[list[str], list[float]]]:
+        """Labels of each sentence, and for each token the CRF probability of its label.
+
+        The probability is the marginal of the (averaged) CRF at that position: how sure the
+        ensemble is of this token's label whatever the rest of the sentence. Skipped (all 1.0)
+        when ``confidence`` is false.
+        """
+        out: list[tuple[list[str], list[float]]] = [([], []) for _ in sentences]
         todo = [i for i, s in enumerate(sentences) if s[0]]
         if todo:
             scored, lengths = joint_emissions(self.members, [sentences[i] for i in todo], self._w_hh)
             scores = scored[0] if len(scored) == 1 else np.mean(scored, axis=0)
-            for i, ids in zip(todo, self._decoder.viterbi(scores, lengths)):
-                out[i] = [self.labels[k] for k in ids]
+            paths = self._decoder.viterbi(scores, lengths)
+            probs = self._decoder.marginals(scores, lengths) if confidence else None
+            for row, (i, ids) in enumerate(zip(todo, paths)):
+                sure = probs[row, np.arange(len(ids)), ids].tolist() if probs is not None else [1.0] * len(ids)
+                out[i] = ([self.labels[k] for k in ids], sure)
         return out

@@ -32,7 +32,6 @@ from pipeline.types import Mention
 DEFAULT_MODEL_PATH = Path(__file__).resolve().parents[2] / "models" / "ner-ar-bilstm"
 MAX_SENTENCE_TOKENS = 400  # longer "sentences" (tables, lists) are cut into windows of this size
 BATCH_SIZE = 64  # sentences (windows) per network call
-MODEL_SCORE = 1.0  # Viterbi decoding gives no calibrated span probability
 PROPAGATED_SCORE = 0.5  # a span copied from another sentence by :func:`propagate`
 CONSISTENCY_WINDOW = 10  # sentences either side that :func:`propagate` looks at
 
@@ -129,6 +128,8 @@ class Model:
     def from_network(cls, network: Network | Ensemble, tokenizer: Tokenizer | None = None) -> "Model":
         """Wrap a network that is not on disk (training scores dev with it)."""
         model = cls.__new__(cls)
+        if isinstance(network, Network):
+            network = Ensemble([network])
         model.path, model.network, model.tokenizer = None, network, tokenizer or Tokenizer()
         return model
 
@@ -156,37 +157,42 @@ class Model:
         """``(start, end, label, score)`` spans over the model tokens of consecutive sentences.
 
         No span starts on a clitic, and no person's name on a nationality adjective (see
-        :func:`_trim_start`). Then label consistency: see :func:`propagate`.
+        :func:`_trim_start`). A span's score is the lowest confidence of its tokens (the CRF
+        marginal of each token's label). Then label consistency: see :func:`propagate`.
         """
         spans = []
-        for sentence_norms, sentence_clitic, sentence_spans in zip(norms, clitic,
-                                                                  self.predict_many(words, norms, clitic)):
+        for sentence_norms, sentence_clitic, (sentence_spans, confidence) in zip(
+                norms, clitic, self.predict_many(words, norms, clitic)):
             kept = []
             for start, end, label in sentence_spans:
                 start = _trim_start(start, end, label, sentence_norms, sentence_clitic)
                 if start < end:
-                    kept.append((start, end, label, MODEL_SCORE))
+                    kept.append((start, end, label, round(min(confidence[start:end]), 3)))
             spans.append(kept)
         return propagate(norms, clitic, spans, window) if window > 0 else spans
 
     def predict_many(self, words: list[list[str]], norms: list[list[str]],
-                     clitic: list[list[bool]]) -> list[list[tuple[int, int, str]]]:
-        """Raw model spans of each sentence; long ones are cut into windows.
+                     clitic: list[list[bool]]) -> list[tuple[list[tuple[int, int, str]], list[float]]]:
+        """Raw model spans of each sentence, and each token's confidence in its label.
 
-        Windows are sorted by length and tagged ``BATCH_SIZE`` at a time, so that a batch pads
-        little (the LSTM steps through the longest sentence of its batch).
+        Long sentences are cut into windows. Windows are sorted by length and tagged
+        ``BATCH_SIZE`` at a time, so that a batch pads little (the LSTM steps through the
+        longest sentence of its batch).
         """
         windows = [(i, start) for i, sentence in enumerate(words)
                    for start in range(0, max(len(sentence), 1), MAX_SENTENCE_TOKENS)]
         windows.sort(key=lambda w: min(len(words[w[0]]) - w[1], MAX_SENTENCE_TOKENS))
-        out: list[list[tuple[int, int, str]]] = [[] for _ in words]
+        spans: list[list[tuple[int, int, str]]] = [[] for _ in words]
+        confidence: list[list[float]] = [[1.0] * len(sentence) for sentence in words]
         for first in range(0, len(windows), BATCH_SIZE):
             batch = windows[first:first + BATCH_SIZE]
             cut = [slice(s, s + MAX_SENTENCE_TOKENS) for _, s in batch]
-            tags = self.network.tag([(words[i][c], norms[i][c], clitic[i][c]) for (i, _), c in zip(batch, cut)])
-            for (i, start), window_tags in zip(batch, tags):
-                out[i] += [(start + a, start + b, label) for a, b, label in tag_spans(window_tags)]
-        return out
+            tagged = self.network.tag_with_confidence(
+                [(words[i][c], norms[i][c], clitic[i][c]) for (i, _), c in zip(batch, cut)])
+            for (i, start), (window_tags, window_confidence) in zip(batch, tagged):
+                spans[i] += [(start + a, start + b, label) for a, b, label in tag_spans(window_tags)]
+                confidence[i][start:start + len(window_confidence)] = window_confidence
+        return list(zip(spans, confidence))
 
 
 def _trim_start(start: int, end: int, label: str, norms: list[str], clitic: list[bool]) -> int:
