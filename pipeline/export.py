@@ -168,6 +168,10 @@ def _number(value: float | None) -> str:
 
 
 EDGE_COLUMNS = ("entity_a", "entity_b", "scope", "count", "name_a", "name_b")
+# A sentence or document naming more distinct entities than this (a list, a dump, a whole
+# archive on one line) pairs only its this-many most mentioned ones: pairs grow with the
+# square of the entities, and co-occurrence in such a "document" says little.
+MAX_EDGE_ENTITIES = 100
 
 
 def write_edges(mentions_csv, entities: dict[str, EntityTotals], out_csv, scratch) -> int:
@@ -184,24 +188,28 @@ def write_edges(mentions_csv, entities: dict[str, EntityTotals], out_csv, scratc
     db.execute("CREATE TABLE pairs (a TEXT, b TEXT, scope TEXT, n INTEGER, PRIMARY KEY (a, b, scope)) WITHOUT ROWID")
     upsert = "INSERT INTO pairs VALUES (?, ?, ?, 1) ON CONFLICT (a, b, scope) DO UPDATE SET n = n + 1"
     for sentences in _entities_by_document(mentions_csv):
-        pairs = [(a, b, "sentence") for ids in sentences.values() for a, b in _pairs(ids)]
-        pairs += [(a, b, "document") for a, b in _pairs(set().union(*sentences.values()))]
+        pairs = [(a, b, "sentence") for counts in sentences.values() for a, b in _pairs(counts)]
+        pairs += [(a, b, "document") for a, b in _pairs(sum(sentences.values(), collections.Counter()))]
         db.executemany(upsert, pairs)
     rows = 0
+    names: dict[str, str] = {}
     with open(out_csv, "w", encoding="utf-8", newline="") as handle:
         writer = csv.writer(handle, lineterminator="\n")
         writer.writerow(EDGE_COLUMNS)
         query = "SELECT a, b, scope, n FROM pairs ORDER BY scope DESC, n DESC, a, b"
         for a, b, scope, n in db.execute(query):
-            writer.writerow((a, b, scope, n, _name(entities, a), _name(entities, b)))
+            for entity_id in (a, b):
+                if entity_id not in names:
+                    names[entity_id] = _name(entities, entity_id)
+            writer.writerow((a, b, scope, n, names[a], names[b]))
             rows += 1
     db.close()
     scratch.unlink(missing_ok=True)
     return rows
 
 
-def _entities_by_document(mentions_csv) -> Iterable[dict[str, set[str]]]:
-    """For each document in mentions.csv: sentence number -> entity ids."""
+def _entities_by_document(mentions_csv) -> Iterable[dict[str, collections.Counter]]:
+    """For each document in mentions.csv: sentence number -> mentions per entity id."""
     with open(mentions_csv, encoding="utf-8", newline="") as handle:
         current, sentences = None, {}
         for row in csv.DictReader(handle):
@@ -209,13 +217,16 @@ def _entities_by_document(mentions_csv) -> Iterable[dict[str, set[str]]]:
                 if sentences:
                     yield sentences
                 current, sentences = row["doc_id"], {}
-            sentences.setdefault(row["sentence"], set()).add(row["entity_id"])
+            sentences.setdefault(row["sentence"], collections.Counter())[row["entity_id"]] += 1
         if sentences:
             yield sentences
 
 
-def _pairs(ids: set[str]) -> list[tuple[str, str]]:
-    ordered = sorted(ids)
+def _pairs(counts: collections.Counter) -> list[tuple[str, str]]:
+    """Pairs of the entities of one scope (at most ``MAX_EDGE_ENTITIES``, most mentioned first)."""
+    kept = counts if len(counts) <= MAX_EDGE_ENTITIES else \
+        [e for e, _ in sorted(counts.items(), key=lambda x: (-x[1], x[0]))[:MAX_EDGE_ENTITIES]]
+    ordered = sorted(kept)
     return [(a, b) for i, a in enumerate(ordered) for b in ordered[i + 1:]]
 
 

@@ -31,7 +31,8 @@ from pipeline.types import Mention
 
 DEFAULT_MODEL_PATH = Path(__file__).resolve().parents[2] / "models" / "ner-ar-bilstm"
 MAX_SENTENCE_TOKENS = 400  # longer "sentences" (tables, lists) are cut into windows of this size
-BATCH_SIZE = 64  # sentences (windows) per network call
+BATCH_SIZE = 64  # sentences (windows) per network call ...
+BATCH_TOKENS = 8192  # ... and padded tokens: the LSTM's work arrays stay under ~150 MB
 PROPAGATED_SCORE = 0.5  # a span copied from another sentence by :func:`propagate`
 CONSISTENCY_WINDOW = 10  # sentences either side that :func:`propagate` looks at
 
@@ -175,8 +176,8 @@ class Model:
                      clitic: list[list[bool]]) -> list[tuple[list[tuple[int, int, str]], list[float]]]:
         """Raw model spans of each sentence, and each token's confidence in its label.
 
-        Long sentences are cut into windows. Windows are sorted by length and tagged
-        ``BATCH_SIZE`` at a time, so that a batch pads little (the LSTM steps through the
+        Long sentences are cut into windows. Windows are sorted by length and tagged in
+        batches (see :func:`_batches`), so that a batch pads little (the LSTM steps through the
         longest sentence of its batch).
         """
         windows = [(i, start) for i, sentence in enumerate(words)
@@ -184,8 +185,7 @@ class Model:
         windows.sort(key=lambda w: min(len(words[w[0]]) - w[1], MAX_SENTENCE_TOKENS))
         spans: list[list[tuple[int, int, str]]] = [[] for _ in words]
         confidence: list[list[float]] = [[1.0] * len(sentence) for sentence in words]
-        for first in range(0, len(windows), BATCH_SIZE):
-            batch = windows[first:first + BATCH_SIZE]
+        for batch in _batches(windows, [min(len(words[i]) - s, MAX_SENTENCE_TOKENS) for i, s in windows]):
             cut = [slice(s, s + MAX_SENTENCE_TOKENS) for _, s in batch]
             tagged = self.network.tag_with_confidence(
                 [(words[i][c], norms[i][c], clitic[i][c]) for (i, _), c in zip(batch, cut)])
@@ -193,6 +193,19 @@ class Model:
                 spans[i] += [(start + a, start + b, label) for a, b, label in tag_spans(window_tags)]
                 confidence[i][start:start + len(window_confidence)] = window_confidence
         return list(zip(spans, confidence))
+
+
+def _batches(windows: list, lengths: list[int]) -> Iterable[list]:
+    """Consecutive runs of length-sorted windows: at most ``BATCH_SIZE`` windows and
+    ``BATCH_TOKENS`` padded tokens each (the network's work arrays grow with windows x longest)."""
+    batch: list = []
+    for window, length in zip(windows, lengths):
+        if batch and (len(batch) == BATCH_SIZE or (len(batch) + 1) * max(length, 1) > BATCH_TOKENS):
+            yield batch
+            batch = []
+        batch.append(window)
+    if batch:
+        yield batch
 
 
 def _trim_start(start: int, end: int, label: str, norms: list[str], clitic: list[bool]) -> int:
