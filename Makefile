@@ -33,7 +33,7 @@ report: $(STAMP)
 	$(BIN)/mena-ner report $(OUT)
 
 # `make train`: rebuild models/ner-ar-bilstm (floret vectors from the news corpus, then two BiLSTM-CRF
-# members trained side by side with PyTorch) from the corpora in CORPORA; seeded, ~25 min on 2 cores.
+# members trained side by side with PyTorch) from the corpora in CORPORA; seeded, ~20 min on 2 cores.
 # See its MODEL_CARD.md.
 CORPORA ?= ../shared/corpora
 .PHONY: train
