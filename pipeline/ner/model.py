@@ -215,13 +215,10 @@ def _trim_start(start: int, end: int, label: str, norms: list[str], clitic: list
     never part of a person's name in ANERcorp or in our tables. Only the definite form: a bare
     nisba can be a first name ("كيني ميلر").
     """
-    while start < end and (clitic[start] or (label == "PER" and TRIM_NATIONALITY and end - start > 1
+    while start < end and (clitic[start] or (label == "PER" and end - start > 1
                                               and norms[start].startswith("ال") and nationality(norms[start]) is not None)):
         start += 1
     return start
-
-
-TRIM_NATIONALITY = True
 
 
 def propagate(norms: list[list[str]], clitic: list[list[bool]], spans: list[list[tuple[int, int, str, float]]],
