@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from pipeline.ner.bilstm import LABELS, Ensemble, FloretVectors, Network, transition_mask
+from pipeline.ner.bilstm import CRF, LABELS, Ensemble, FloretVectors, Network, transition_mask
 from pipeline.ner.evaluate import Scores, read_tagged
 from pipeline.ner.model import DEFAULT_MODEL_PATH, Model, segment, spans_to_tags, tags_to_piece_spans
 from pipeline.tokenize import Tokenizer
@@ -157,15 +157,14 @@ def test_viterbi_never_makes_an_invalid_iob_move() -> None:
     import numpy as np
 
     trans, start = transition_mask()
-    network = Network.__new__(Network)
-    network.arrays = {"transitions": trans, "start": start, "end": np.zeros(len(LABELS), dtype=np.float32)}
+    crf = CRF(trans, start, np.zeros(len(LABELS), dtype=np.float32))
     scores = np.full((2, 3, len(LABELS)), -5.0, dtype=np.float32)
     i_org, b_per, i_per = LABELS.index("I-ORG"), LABELS.index("B-PER"), LABELS.index("I-PER")
     scores[:, 0, i_org] = 10.0  # I- at the start of a sentence: forbidden
     scores[:, 1, b_per] = 10.0
     scores[:, 2, i_org] = 10.0  # I-ORG after B-PER: forbidden
     scores[1, 2, i_per] = 9.0
-    paths = network.viterbi(scores, np.array([3, 2]))
+    paths = crf.viterbi(scores, np.array([3, 2]))
     for path in paths:
         labels = [LABELS[k] for k in path]
         assert not labels[0].startswith("I-")
@@ -197,9 +196,9 @@ def test_exported_network_reproduces_torch(tmp_path: Path) -> None:
     assert train.export_difference(net, network, segs) < 1e-4
     network.save(tmp_path, "network-0.npz")
     batch = [(s.words, s.norms, s.clitic) for s in segs]
-    assert Network.load(tmp_path / "network-0.npz").tag(batch) == network.tag(batch)
+    assert Ensemble([Network.load(tmp_path / "network-0.npz")]).tag(batch) == Ensemble([network]).tag(batch)
     # an ensemble of one is the network itself; of two, the mean of their scores
-    assert Ensemble.load(tmp_path).tag(batch) == network.tag(batch)
+    assert Ensemble.load(tmp_path).tag(batch) == Ensemble([network]).tag(batch)
     for parameter in net.parameters():
         torch.nn.init.normal_(parameter, std=0.5)
     train.export(net, vocab, vectors).save(tmp_path, "network-1.npz")
@@ -207,7 +206,7 @@ def test_exported_network_reproduces_torch(tmp_path: Path) -> None:
     assert len(pair.members) == 2
     mean = (pair.members[0].emissions(batch)[0] + pair.members[1].emissions(batch)[0]) / 2
     lengths = np.array([len(s.words) for s in segs])
-    expected = pair._decoder.viterbi(mean, lengths)
+    expected = pair.crf.viterbi(mean, lengths)
     assert pair.tag(batch) == [[LABELS[k] for k in path] for path in expected]
 
 
@@ -220,14 +219,13 @@ def test_crf_marginals_match_brute_force() -> None:
     rng = np.random.default_rng(3)
     n_labels = len(LABELS)
     trans, start = transition_mask()
-    network = Network.__new__(Network)
-    network.arrays = {"transitions": trans + rng.normal(size=trans.shape).astype(np.float32),
-                      "start": start + rng.normal(size=n_labels).astype(np.float32),
-                      "end": rng.normal(size=n_labels).astype(np.float32)}
+    crf = CRF(trans + rng.normal(size=trans.shape).astype(np.float32),
+              start + rng.normal(size=n_labels).astype(np.float32),
+              rng.normal(size=n_labels).astype(np.float32))
     scores = rng.normal(size=(2, 3, n_labels)).astype(np.float32) * 2
     lengths = np.array([3, 2])
-    got = network.marginals(scores, lengths)
-    a = {k: v.astype(np.float64) for k, v in network.arrays.items()}
+    got = crf.marginals(scores, lengths)
+    a = {k: v.astype(np.float64) for k, v in crf.arrays.items()}
     for b, length in enumerate(lengths):
         expected = np.zeros((length, n_labels))
         for path in itertools.product(range(n_labels), repeat=int(length)):

@@ -50,6 +50,23 @@ def transition_mask(labels: Sequence[str] = LABELS) -> tuple[np.ndarray, np.ndar
     return trans, start
 
 
+def cached_rows(cache: dict, keys: Sequence, compute) -> np.ndarray:
+    """Rows for ``keys`` from ``cache``, computing the missing ones in one ``compute(keys)`` call.
+
+    The cache starts over when it would pass ``CACHED_TOKENS`` entries (news vocabularies are
+    open-ended). Threads sharing a model only ever add whole rows.
+    """
+    found = {key: cache.get(key) for key in dict.fromkeys(keys)}
+    missing = [key for key, value in found.items() if value is None]
+    if missing:
+        computed = compute(missing)
+        found.update(zip(missing, computed))
+        if len(cache) + len(missing) > CACHED_TOKENS:
+            cache.clear()
+        cache.update(zip(missing, computed))
+    return np.stack([found[key] for key in keys])
+
+
 # -- floret vectors -------------------------------------------------------------------------
 
 _C1 = np.uint64(0x87C37B91114253D5)
@@ -119,6 +136,7 @@ class FloretVectors:
             raise ValueError(f"hash_count must be 1..4, not {hash_count}")
         self.table = np.ascontiguousarray(table, dtype=np.float32)
         self.settings = dict(minn=minn, maxn=maxn, hash_count=hash_count, hash_seed=hash_seed, bow=bow, eow=eow)
+        self._cache: dict[str, np.ndarray] = {}
 
     @property
     def dim(self) -> int:
@@ -150,6 +168,10 @@ class FloretVectors:
         key = self.settings["bow"] + word + self.settings["eow"]
         return [key] + [key[start:start + size] for size in range(self.settings["minn"], self.settings["maxn"] + 1)
                         for start in range(len(key) - size + 1)]
+
+    def lookup(self, words: Sequence[str]) -> np.ndarray:
+        """Like calling it, through a bounded cache (shared by the ensemble members)."""
+        return cached_rows(self._cache, words, self)
 
     def __call__(self, words: Sequence[str]) -> np.ndarray:
         """``(len(words), dim)`` vectors; the empty word gets zeros."""
@@ -234,8 +256,63 @@ def joint_emissions(networks: Sequence["Network"], sentences: Sequence[tuple[lis
     return all_scores, lengths
 
 
+class CRF:
+    """The CRF's transition, start and end scores (invalid moves at FORBIDDEN), and decoding."""
+
+    def __init__(self, transitions: np.ndarray, start: np.ndarray, end: np.ndarray):
+        self.arrays = {"transitions": transitions, "start": start, "end": end}
+
+    @classmethod
+    def mean(cls, crfs: Sequence["CRF"]) -> "CRF":
+        """The average of several CRFs (an ensemble decodes with it)."""
+        return cls(*(np.mean([c.arrays[name] for c in crfs], axis=0) for name in ("transitions", "start", "end")))
+
+    def viterbi(self, scores: np.ndarray, lengths: np.ndarray) -> list[list[int]]:
+        """Best label sequence of each sentence under the CRF (vectorized over the batch)."""
+        a = self.arrays
+        batch, longest, n_labels = scores.shape
+        best = a["start"] + scores[:, 0]
+        keep = np.broadcast_to(np.arange(n_labels), (batch, n_labels))  # back-pointer past a sentence's end
+        back = []
+        for t in range(1, longest):
+            candidates = best[:, :, None] + a["transitions"][None]  # (B, from, to)
+            came_from = candidates.argmax(axis=1)  # (B, to)
+            active = (t < lengths)[:, None]
+            best = np.where(active, candidates.max(axis=1) + scores[:, t], best)
+            back.append(np.where(active, came_from, keep))
+        last = (best + a["end"]).argmax(axis=1)
+        path = [last]
+        for pointers in reversed(back):
+            path.append(pointers[np.arange(batch), path[-1]])
+        labels = np.stack(path[::-1], axis=1)  # (B, T)
+        return [labels[b, :n].tolist() for b, n in enumerate(lengths)]
+
+    def marginals(self, scores: np.ndarray, lengths: np.ndarray) -> np.ndarray:
+        """``(B, T, K)`` probability of each label at each position under the CRF (forward-backward).
+
+        Positions past a sentence's end are zeros. Computed in float64 log space.
+        """
+        a = {name: array.astype(np.float64) for name, array in self.arrays.items()}
+        scores = scores.astype(np.float64)
+        batch, longest, n_labels = scores.shape
+        alpha = np.empty_like(scores)
+        beta = np.empty_like(scores)
+        alpha[:, 0] = a["start"] + scores[:, 0]
+        for t in range(1, longest):
+            step = _logsumexp(alpha[:, t - 1, :, None] + a["transitions"][None], axis=1) + scores[:, t]
+            alpha[:, t] = np.where((t < lengths)[:, None], step, alpha[:, t - 1])
+        beta[:, longest - 1] = a["end"]
+        for t in range(longest - 2, -1, -1):
+            step = _logsumexp(a["transitions"][None] + (scores[:, t + 1] + beta[:, t + 1])[:, None, :], axis=2)
+            beta[:, t] = np.where((t + 1 < lengths)[:, None], step, a["end"])
+        last = alpha[np.arange(batch), lengths - 1]
+        log_z = _logsumexp(last + a["end"], axis=1)
+        inside = (np.arange(longest)[None, :] < lengths[:, None])[..., None]
+        return np.where(inside, np.exp(alpha + beta - log_z[:, None, None]), 0.0)
+
+
 class Network:
-    """The exported BiLSTM-CRF: ``tag(sentences)`` -> label ids over each sentence's model tokens.
+    """The exported BiLSTM-CRF: per-label scores over each sentence's model tokens, and its CRF.
 
     ``arrays`` (all float32): ``word_emb`` (V, dw), ``char_emb`` (C, dc; row 0 zeros),
     ``char_conv_w`` (F, dc, k) and ``char_conv_b`` (F), per direction ``fwd``/``bwd``
@@ -263,7 +340,8 @@ class Network:
         self._w_ih = np.ascontiguousarray(np.concatenate([a["lstm_fwd_w_ih"], a["lstm_bwd_w_ih"]]).T)  # (D, 2 * 4H)
         self._b_ih = np.concatenate([a["lstm_fwd_b"], a["lstm_bwd_b"]])
         self._w_hh = np.stack([a["lstm_fwd_w_hh"].T, a["lstm_bwd_w_hh"].T])  # (2, H, 4H)
-        self._cache: dict[tuple[str, str], np.ndarray] = {}
+        self.crf = CRF(a["transitions"], a["start"], a["end"])
+        self._char_cache: dict[str, np.ndarray] = {}
 
     @classmethod
     def load(cls, weights: Path, vectors: FloretVectors | None = None) -> "Network":
@@ -279,20 +357,6 @@ class Network:
         self.vectors.save(folder)
 
     # -- token representations ------------------------------------------------------------
-    def _static(self, words: list[str], norms: list[str]) -> np.ndarray:
-        """Character-CNN features and floret vector of each token, ``(n, F + dv)``; cached."""
-        keys = list(zip(words, norms))
-        found = {key: self._cache.get(key) for key in dict.fromkeys(keys)}
-        missing = [key for key, value in found.items() if value is None]
-        if missing:
-            computed = np.concatenate([self._char_features([w for w, _ in missing]),
-                                       self.vectors([n for _, n in missing])], axis=1)
-            found.update(zip(missing, computed))
-            if len(self._cache) + len(missing) > CACHED_TOKENS:
-                self._cache.clear()
-            self._cache.update(zip(missing, computed))  # threads sharing the model only ever add whole rows
-        return np.stack([found[key] for key in keys])
-
     def _char_features(self, words: list[str]) -> np.ndarray:
         ids = [char_ids(w, self.chars, self.max_chars) for w in words]
         longest = max(len(i) for i in ids)
@@ -311,7 +375,8 @@ class Network:
         """The LSTM input of each token: ``[word embedding, char CNN, floret vector, clitic flag]``."""
         word_rows = self.arrays["word_emb"][[self.words.get(n, UNKNOWN) for n in norms]]
         flag = np.asarray(clitic, dtype=np.float32)[:, None]
-        return np.concatenate([word_rows, self._static(words, norms), flag], axis=1)
+        return np.concatenate([word_rows, cached_rows(self._char_cache, words, self._char_features),
+                               self.vectors.lookup(norms), flag], axis=1)
 
     # -- network ----------------------------------------------------------------------------
     def emissions(self, sentences: Sequence[tuple[list[str], list[str], list[bool]]]) -> tuple[np.ndarray, np.ndarray]:
@@ -319,65 +384,12 @@ class Network:
         scores, lengths = joint_emissions([self], sentences)
         return scores[0], lengths
 
-    def viterbi(self, scores: np.ndarray, lengths: np.ndarray) -> list[list[int]]:
-        """Best label sequence of each sentence under the CRF (vectorized over the batch)."""
-        a = self.arrays
-        batch, longest, n_labels = scores.shape
-        best = a["start"] + scores[:, 0]
-        keep = np.broadcast_to(np.arange(n_labels), (batch, n_labels))  # back-pointer past a sentence's end
-        back = []
-        for t in range(1, longest):
-            candidates = best[:, :, None] + a["transitions"][None]  # (B, from, to)
-            came_from = candidates.argmax(axis=1)  # (B, to)
-            active = (t < lengths)[:, None]
-            best = np.where(active, candidates.max(axis=1) + scores[:, t], best)
-            back.append(np.where(active, came_from, keep))
-        last = (best + a["end"]).argmax(axis=1)
-        path = [last]
-        for pointers in reversed(back):
-            path.append(pointers[np.arange(batch), path[-1]])
-        labels = np.stack(path[::-1], axis=1)  # (B, T)
-        return [labels[b, :n].tolist() for b, n in enumerate(lengths)]
-
-    def marginals(self, scores: np.ndarray, lengths: np.ndarray) -> np.ndarray:
-        """``(B, T, K)`` probability of each label at each position under the CRF (forward-backward).
-
-        Positions past a sentence's end are zeros. Computed in float64 log space.
-        """
-        a = {name: self.arrays[name].astype(np.float64) for name in ("transitions", "start", "end")}
-        scores = scores.astype(np.float64)
-        batch, longest, n_labels = scores.shape
-        alpha = np.empty_like(scores)
-        beta = np.empty_like(scores)
-        alpha[:, 0] = a["start"] + scores[:, 0]
-        for t in range(1, longest):
-            step = _logsumexp(alpha[:, t - 1, :, None] + a["transitions"][None], axis=1) + scores[:, t]
-            alpha[:, t] = np.where((t < lengths)[:, None], step, alpha[:, t - 1])
-        beta[:, longest - 1] = a["end"]
-        for t in range(longest - 2, -1, -1):
-            step = _logsumexp(a["transitions"][None] + (scores[:, t + 1] + beta[:, t + 1])[:, None, :], axis=2)
-            beta[:, t] = np.where((t + 1 < lengths)[:, None], step, a["end"])
-        last = alpha[np.arange(batch), lengths - 1]
-        log_z = _logsumexp(last + a["end"], axis=1)
-        inside = (np.arange(longest)[None, :] < lengths[:, None])[..., None]
-        return np.where(inside, np.exp(alpha + beta - log_z[:, None, None]), 0.0)
-
-    def tag(self, sentences: Sequence[tuple[list[str], list[str], list[bool]]]) -> list[list[str]]:
-        """IOB2 labels over the model tokens of each ``(words, norms, clitic)`` sentence."""
-        out: list[list[str]] = [[] for _ in sentences]
-        todo = [i for i, s in enumerate(sentences) if s[0]]
-        if todo:
-            scores, lengths = self.emissions([sentences[i] for i in todo])
-            for i, ids in zip(todo, self.viterbi(scores, lengths)):
-                out[i] = [self.labels[k] for k in ids]
-        return out
-
 
 class Ensemble:
     """Several :class:`Network` members (same vocabulary and vectors, different seeds).
 
     Their per-label scores are averaged, and so are their CRF transition scores; then one
-    Viterbi pass decodes. ``tag`` has the interface of :meth:`Network.tag`.
+    Viterbi pass decodes. An ensemble of one network is that network.
     """
 
     PATTERN = "network-*.npz"
@@ -387,9 +399,7 @@ class Ensemble:
             raise ValueError("an ensemble needs at least one network")
         self.members = list(members)
         self.labels = self.members[0].labels
-        self._decoder = Network.__new__(Network)  # only its Viterbi, over the mean CRF scores
-        self._decoder.arrays = {name: np.mean([m.arrays[name] for m in self.members], axis=0)
-                                for name in ("transitions", "start", "end")}
+        self.crf = CRF.mean([m.crf for m in self.members])
         self._w_hh = np.concatenate([m._w_hh for m in self.members])  # all members step together
 
     @classmethod
@@ -417,8 +427,8 @@ class Ensemble:
         if todo:
             scored, lengths = joint_emissions(self.members, [sentences[i] for i in todo], self._w_hh)
             scores = scored[0] if len(scored) == 1 else np.mean(scored, axis=0)
-            paths = self._decoder.viterbi(scores, lengths)
-            probs = self._decoder.marginals(scores, lengths) if confidence else None
+            paths = self.crf.viterbi(scores, lengths)
+            probs = self.crf.marginals(scores, lengths) if confidence else None
             for row, (i, ids) in enumerate(zip(todo, paths)):
                 sure = probs[row, np.arange(len(ids)), ids].tolist() if probs is not None else [1.0] * len(ids)
                 out[i] = ([self.labels[k] for k in ids], sure)
