@@ -120,7 +120,8 @@ from pipeline.gazetteer_commands import gazetteer  # noqa: E402
 main.add_command(gazetteer)
 
 from pipeline.ner.commands import evaluate, tag_conll  # noqa: E402
-main.add_command(tag_conll); main.add_command(evaluate)
+main.add_command(tag_conll)
+main.add_command(evaluate)
 
 from pipeline.link_eval_commands import link_eval  # noqa: E402
 main.add_command(link_eval)

@@ -3,9 +3,9 @@
 Every distinct entity of a run (gazetteer ids, and a ``local:`` id for every other name) needs
 its counts and surface forms until ``entities.csv`` is written at the end; a year of news has
 hundreds of thousands. :class:`EntityStore` sums them in a small in-memory buffer that is
-flushed into SQLite (beside the run's part files), and writes ``entities.csv`` rows back in
-the order of :func:`pipeline.export.entity_rows`, with the same facts (the first unit that
-saw an entity gives them) and the same aliases — the tables do not change.
+flushed into SQLite (beside the run's part files), and writes ``entities.csv`` rows back most
+mentioned first, ties by id, with the same facts (the first unit that saw an entity gives
+them) and the same aliases as summing the totals in memory would give.
 """
 
 from __future__ import annotations
@@ -97,7 +97,7 @@ class EntityStore:
         return default if totals is None else totals
 
     def rows(self) -> Iterator[dict[str, object]]:
-        """entities.csv rows, most mentioned first, ties by id (as :func:`pipeline.export.entity_rows`)."""
+        """entities.csv rows, most mentioned first, ties by id (stable across runs)."""
         self.flush()
         ordered = self._db.execute("SELECT id, facts, mentions, documents FROM entity ORDER BY mentions DESC, id")
         for entity_id, facts, mentions, documents in ordered:

@@ -14,7 +14,7 @@ import csv
 import io
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterable
+from typing import Iterable, Protocol
 
 from pipeline.types import DocumentResult
 
@@ -157,10 +157,10 @@ def render_csv(rows: list[dict[str, object]], columns: tuple[str, ...], header: 
     return buffer.getvalue()
 
 
-def entity_rows(entities: dict[str, EntityTotals]) -> Iterable[dict[str, object]]:
-    """entities.csv rows, most mentioned first, ties by id (stable across runs)."""
-    for entity_id in sorted(entities, key=lambda e: (-entities[e].n_mentions, e)):
-        yield entities[entity_id].row(entity_id)
+class EntityLookup(Protocol):
+    """Entity totals by id: a dict, or the run's on-disk :class:`~pipeline.entity_store.EntityStore`."""
+
+    def get(self, entity_id: str, default: EntityTotals | None = None) -> EntityTotals | None: ...
 
 
 def _number(value: float | None) -> str:
@@ -174,7 +174,7 @@ EDGE_COLUMNS = ("entity_a", "entity_b", "scope", "count", "name_a", "name_b")
 MAX_EDGE_ENTITIES = 100
 
 
-def write_edges(mentions_csv, entities: dict[str, EntityTotals], out_csv, scratch) -> int:
+def write_edges(mentions_csv, entities: EntityLookup, out_csv, scratch) -> int:
     """edges.csv: entity pairs mentioned in the same sentence / document, with counts.
 
     Streams mentions.csv (rows of one document are contiguous) and counts pairs in an on-disk
@@ -230,7 +230,7 @@ def _pairs(counts: collections.Counter) -> list[tuple[str, str]]:
     return [(a, b) for i, a in enumerate(ordered) for b in ordered[i + 1:]]
 
 
-def _name(entities: dict[str, EntityTotals], entity_id: str) -> str:
+def _name(entities: EntityLookup, entity_id: str) -> str:
     totals = entities.get(entity_id)
     if totals is None:
         return ""

@@ -276,4 +276,3 @@ class _Ready:
 
 def _describe(exc: BaseException) -> str:
     return f"{type(exc).__name__}: {exc}"
-

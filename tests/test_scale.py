@@ -278,7 +278,11 @@ def test_entity_store_on_disk_gives_the_rows_of_summing_in_memory(tmp_path, monk
 
     from pipeline import entity_store
     from pipeline.entity_store import EntityStore
-    from pipeline.export import EntityTotals, entity_rows
+    from pipeline.export import EntityTotals
+
+    def entity_rows(entities: dict[str, EntityTotals]):  # the order of summing in memory
+        for entity_id in sorted(entities, key=lambda e: (-entities[e].n_mentions, e)):
+            yield entities[entity_id].row(entity_id)
 
     monkeypatch.setattr(entity_store, "BUFFER_ENTITIES", 3)  # flush to SQLite again and again
     rng = random.Random(5)
