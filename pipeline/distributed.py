@@ -36,16 +36,16 @@ import uuid
 from pathlib import Path
 from typing import TYPE_CHECKING, Iterable, Iterator
 
-from pipeline.export import EntityTotals, UnitOutput
+from pipeline.export import UnitOutput
 from pipeline.inputs import WorkUnit
-from pipeline.outputs import JournalEntry
+from pipeline.outputs import TABLES, JournalEntry, read_unit, write_unit
 
 if TYPE_CHECKING:  # imported for annotations only: pipeline.run imports this module lazily
     from pipeline.run import Pipeline, RunOptions
 
 PARTITION_UNITS = 8  # work units per Dask task (a unit is up to 50 records, 50 archive members or one file)
 PLUGIN_NAME = "mena-ner-pipeline"
-PART_TABLES = ("documents", "mentions")
+PART_TABLES = TABLES  # documents and mentions; entities are summed by the driver
 
 
 class EngineError(RuntimeError):
@@ -93,15 +93,7 @@ def write_partition(pipeline: "Pipeline", number: int, units: Iterable[WorkUnit]
     try:
         with open(partial["units"], "w", encoding="utf-8") as journal:
             for unit in units:
-                output = pipeline.process_unit(unit)
-                ranges = {}
-                for table, text in (("documents", output.documents), ("mentions", output.mentions)):
-                    start = handles[table].tell()
-                    handles[table].write(text.encode("utf-8"))
-                    ranges[table] = [start, handles[table].tell()]
-                entities = {k: v.to_json() for k, v in output.entities.items()}
-                entry = JournalEntry(output.key, output.source, output.file_hash, ranges, entities, output.stats)
-                journal.write(entry.to_json() + "\n")
+                journal.write(write_unit(handles, pipeline.process_unit(unit)).to_json() + "\n")
     finally:
         for handle in handles.values():
             handle.close()
@@ -112,18 +104,11 @@ def write_partition(pipeline: "Pipeline", number: int, units: Iterable[WorkUnit]
 def read_partition(parts_dir: Path, number: int, remove: bool = True) -> Iterator[UnitOutput]:
     """The unit outputs of a written partition, in order, one at a time."""
     paths = _part_paths(parts_dir, number)
-    with open(paths["units"], encoding="utf-8") as journal, open(paths["documents"], "rb") as documents, \
-            open(paths["mentions"], "rb") as mentions:
-        for line in journal:
-            entry = JournalEntry.from_json(line)
-            texts = {}
-            for table, handle in (("documents", documents), ("mentions", mentions)):
-                start, end = entry.ranges[table]
-                handle.seek(start)
-                texts[table] = handle.read(end - start).decode("utf-8")
-            totals = {k: EntityTotals.from_json(v) for k, v in entry.entities.items()}
-            yield UnitOutput(entry.key, entry.source, entry.file_hash, texts["documents"], texts["mentions"], totals,
-                             entry.stats)
+    with contextlib.ExitStack() as stack:
+        handles = {table: stack.enter_context(open(paths[table], "rb")) for table in PART_TABLES}
+        with open(paths["units"], encoding="utf-8") as journal:
+            for line in journal:
+                yield read_unit(handles, JournalEntry.from_json(line))
     if remove:
         for path in paths.values():
             path.unlink(missing_ok=True)

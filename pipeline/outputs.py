@@ -22,13 +22,14 @@ the CSV ones.
 from __future__ import annotations
 
 import collections
+import contextlib
 import csv
 import json
 import os
 import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterator
+from typing import BinaryIO, Iterator
 
 from pipeline.entity_store import EntityStore
 from pipeline.export import (
@@ -61,6 +62,29 @@ class JournalEntry:
     def from_json(cls, line: str) -> "JournalEntry":
         data = json.loads(line)
         return cls(data["key"], data["source"], data["hash"], data["ranges"], data["entities"], data["stats"])
+
+
+def write_unit(handles: dict[str, BinaryIO], unit: UnitOutput) -> JournalEntry:
+    """Append a unit's rows to the table files; its journal entry records where they went."""
+    ranges = {}
+    for table, text in (("documents", unit.documents), ("mentions", unit.mentions)):
+        start = handles[table].tell()
+        handles[table].write(text.encode("utf-8"))
+        ranges[table] = [start, handles[table].tell()]
+    entities = {k: v.to_json() for k, v in unit.entities.items()}
+    return JournalEntry(unit.key, unit.source, unit.file_hash, ranges, entities, unit.stats)
+
+
+def read_unit(handles: dict[str, BinaryIO], entry: JournalEntry) -> UnitOutput:
+    """A unit back from the table files its journal entry points into (see :func:`write_unit`)."""
+    texts = {}
+    for table in TABLES:
+        start, end = entry.ranges[table]
+        handles[table].seek(start)
+        texts[table] = handles[table].read(end - start).decode("utf-8")
+    totals = {k: EntityTotals.from_json(v) for k, v in entry.entities.items()}
+    return UnitOutput(entry.key, entry.source, entry.file_hash, texts["documents"], texts["mentions"], totals,
+                      entry.stats)
 
 
 @dataclass
@@ -211,27 +235,14 @@ class OutputFolder:
 
     def copy_previous(self, entry: JournalEntry) -> None:
         """Append an unchanged unit's rows from the published tables."""
-        texts = {}
-        for table in TABLES:
-            start, end = entry.ranges[table]
-            with open(self.out / f"{table}.csv", "rb") as handle:
-                handle.seek(start)
-                texts[table] = handle.read(end - start).decode("utf-8")
-        totals = {k: EntityTotals.from_json(v) for k, v in entry.entities.items()}
-        self.append(UnitOutput(entry.key, entry.source, entry.file_hash, texts["documents"], texts["mentions"], totals,
-                               entry.stats), analyzed=False)
+        with contextlib.ExitStack() as stack:
+            handles = {table: stack.enter_context(open(self.out / f"{table}.csv", "rb")) for table in TABLES}
+            self.append(read_unit(handles, entry), analyzed=False)
         self.totals.reused += 1
 
     def append(self, unit: UnitOutput, analyzed: bool = True) -> None:
-        ranges = {}
-        for table, text in (("documents", unit.documents), ("mentions", unit.mentions)):
-            handle = self._files[table]
-            start = handle.tell()
-            handle.write(text.encode("utf-8"))
-            ranges[table] = [start, handle.tell()]
+        entry = write_unit(self._files, unit)
         self._flush()
-        entities = {k: v.to_json() for k, v in unit.entities.items()}
-        entry = JournalEntry(unit.key, unit.source, unit.file_hash, ranges, entities, unit.stats)
         self._journal.write(entry.to_json() + "\n")
         self._journal.flush()
         self.done.add(unit.key)

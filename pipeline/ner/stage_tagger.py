@@ -57,15 +57,11 @@ class StageTagger:
 
 def _layout(sentences: list[list[str]]) -> tuple[str, list[list[int]]]:
     """Tokens joined by spaces, sentences by newlines; the start offset of every token."""
-    parts, starts, position = [], [], 0
+    starts, position = [], 0
     for sentence in sentences:
         sentence_starts = []
         for token in sentence:
             sentence_starts.append(position)
-            parts.append(token)
-            position += len(token) + 1
+            position += len(token) + 1  # the space after it, or the newline ending the sentence
         starts.append(sentence_starts)
-    text = ""
-    for sentence in sentences:
-        text += " ".join(sentence) + "\n"
-    return text, starts
+    return "".join(" ".join(sentence) + "\n" for sentence in sentences), starts
