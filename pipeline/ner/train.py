@@ -20,7 +20,6 @@ The test split is never read here. PyTorch and floret are needed for training on
 from __future__ import annotations
 
 import argparse
-import gzip
 import json
 import random
 import shutil
@@ -31,7 +30,7 @@ from pathlib import Path
 
 import numpy as np
 
-from pipeline.arabic import CLEAN_TRANSLATION, fold, is_arabic_word
+from pipeline.arabic import fold, is_arabic_word
 from pipeline.ner.bilstm import (
     LABELS,
     UNKNOWN,
@@ -51,10 +50,11 @@ from pipeline.ner.model import (
     segment,
     tags_to_piece_spans,
 )
-from pipeline.tokenize import TOKEN_RE, Tokenizer
+from pipeline.tokenize import Tokenizer
+from pipeline.training.news import build_vectors as news_vectors
+from pipeline.training.news import news_text
 
 ANERCORP_TRAIN = "ANERcorp-CamelLabSplits/ANERCorp_CamelLab_train.txt"
-NEWS = "news_unlabeled"
 RUN_FILE = "training.json"  # settings and dev figures of the run, in the model folder
 EXPERIMENTS = DEFAULT_MODEL_PATH.parent / f"{DEFAULT_MODEL_PATH.name}.experiments.md"  # kept by hand
 DEV_FILE = "ANERcorp_dev.txt"  # written to the --work folder for `mena-ner evaluate --conll`
@@ -104,47 +104,16 @@ def split_train_dev(sentences: list) -> tuple[list, list]:
 # -- vectors ------------------------------------------------------------------------------
 
 
-def news_text(corpora: Path, out: Path, tokenizer: Tokenizer, all_news: bool = False) -> tuple[int, int]:
-    """One paragraph a line of folded pipeline tokens; returns (articles, tokens)."""
-    articles = tokens = 0
-    with out.open("w", encoding="utf-8") as sink:
-        for part in sorted((corpora / NEWS).glob("part-*.jsonl.gz")):
-            with gzip.open(part, "rt", encoding="utf-8") as lines:
-                for line in lines:
-                    record = json.loads(line)
-                    if not all_news and record["id"].startswith("saudinewsnet:"):
-                        continue
-                    articles += 1
-                    for paragraph in record["text"].translate(CLEAN_TRANSLATION).split("\n"):
-                        norms = []
-                        for match in TOKEN_RE.finditer(paragraph):
-                            word = match.group()
-                            split = tokenizer.proclitic_split(word) if is_arabic_word(word) else None
-                            if split is None:
-                                norms.append(fold(word))
-                            else:
-                                norms += [fold(word[:split[0]]), split[1]]
-                        if norms:
-                            sink.write(" ".join(norms) + "\n")
-                            tokens += len(norms)
-    return articles, tokens
-
-
 def build_vectors(corpora: Path, work: Path, settings: Settings, tokenizer: Tokenizer) -> Path:
     """Train floret vectors on the news corpus; returns floret's text file of the table."""
-    import floret
-
     work.mkdir(parents=True, exist_ok=True)
     text = work / "news.txt"
     started = time.time()
     articles, tokens = news_text(corpora, text, tokenizer, settings.vectors_all_news)
     print(f"vectors: {articles} articles, {tokens:,} tokens of news ({time.time() - started:.0f} s)", flush=True)
-    model = floret.train_unsupervised(
-        str(text), model="cbow", mode="floret", hashCount=2, bucket=settings.vectors_bucket, minn=3, maxn=5,
-        dim=settings.vectors_dim, epoch=settings.vectors_epoch, thread=settings.vectors_threads, minCount=3,
-        verbose=0)
     floret_file = work / "vectors.floret"
-    model.save_floret_vectors(str(floret_file))
+    news_vectors(text, floret_file, dim=settings.vectors_dim, bucket=settings.vectors_bucket,
+                 epoch=settings.vectors_epoch, threads=settings.vectors_threads)
     settings.extra["vectors_tokens"] = tokens
     settings.extra["vectors_articles"] = articles
     settings.extra["vectors_seconds"] = round(time.time() - started)
