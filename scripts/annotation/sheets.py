@@ -35,7 +35,7 @@ ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
 PROCLITIC_RUN = re.compile(r"[وفبلك]{1,3}\u0640*")  # tatweel may follow: "لـCNN"
-LETTER = re.compile(r"\w")
+LETTER = re.compile(r"[^\W_]")  # "_" joins hashtag words: "#الفنانة_يسرا" has the word "يسرا"
 
 
 @dataclass(frozen=True)
@@ -282,7 +282,7 @@ def cmd_kb(gold: GoldSet, args) -> None:
     shown = 0
     for entry in kb.entries.values():
         haystack = " ".join([entry.id, entry.name_en.lower()] + [fold(s) for s in entry.surface_forms]).replace(" ", "")
-        if all(w.lower() in haystack for w in wanted):
+        if all(w.lower() in haystack or (w.startswith("ال") and w[2:] in haystack) for w in wanted):
             aliases = " | ".join(entry.aliases[:6]) + (" …" if len(entry.aliases) > 6 else "")
             print(f"{entry.id}\t{entry.label}\t{entry.name_ar}\t{entry.name_en}\t{entry.type}\t{entry.country}\t{aliases}")
             shown += 1
