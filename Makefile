@@ -39,7 +39,7 @@ CORPORA ?= ../shared/corpora
 .PHONY: train
 train: $(STAMP)
 	$(BIN)/python -m pip install --quiet 'floret==0.10.5'
-	$(BIN)/python -m pipeline.ner.train --corpora $(CORPORA) --out models/ner-ar-bilstm --work .cache/train
+	$(BIN)/python -m pipeline.training.ner --corpora $(CORPORA) --out models/ner-ar-bilstm --work .cache/train
 
 # `make bench`: words/s and documents/s per stage and end to end, start-up time, peak memory and
 # the speed-up of 2 workers over 1, on the first BENCH_ARTICLES articles of the unlabeled news

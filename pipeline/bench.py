@@ -7,9 +7,9 @@ news_unlabeled``, read in part order) or, where that folder is absent, of the bu
 Every measurement runs in a fresh subprocess, so start-up is real and peak memory (maximum
 resident set size, of the process and of its forked workers) belongs to that run alone:
 
-- start-up: ``python -c "from pipeline.run import Pipeline; Pipeline()"`` (interpreter, imports,
+- start-up: ``python -c "import pipeline; pipeline.load()"`` (interpreter, imports,
   gazetteers, lexicon, model), best of three;
-- one worker, with ``Pipeline.time_stages()`` (two clock reads per stage call): seconds in read
+- one worker, with ``Analyzer.time_stages()`` (two clock reads per stage call): seconds in read
   (inputs -> work units), clean, tokenize, ner, link, export (rows), write (output folder); a
   stage's words/s is the sample's words divided by that stage's seconds;
 - end to end: that run, and ``run()`` with 2 workers; words/s counts words analyzed (the
@@ -69,12 +69,13 @@ def write_sample(files: list[Path], articles: int, target: Path) -> int:
 def measure(inputs: list[str], out: str, workers: int, timings: bool, engine: str = "local") -> dict:
     """One run in this process (called in a fresh subprocess by :func:`main`)."""
     started = time.perf_counter()
-    from pipeline.run import Pipeline, RunOptions, run
+    from pipeline.api import load
+    from pipeline.run import RunOptions, run
 
-    pipeline = Pipeline()
+    nlp = load()
     loaded = time.perf_counter()
-    times = pipeline.time_stages() if timings else None
-    summary = run(inputs, out, pipeline, RunOptions(workers=workers, engine=engine))
+    times = nlp.time_stages() if timings else None
+    summary = run(inputs, out, nlp, RunOptions(workers=workers, engine=engine))
     finished = time.perf_counter()
     own, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
     return {
@@ -98,7 +99,7 @@ def startup_seconds(repeats: int = 3) -> float:
     best = float("inf")
     for _ in range(repeats):
         started = time.perf_counter()
-        subprocess.run([sys.executable, "-c", "from pipeline.run import Pipeline; Pipeline()"], cwd=ROOT, check=True)
+        subprocess.run([sys.executable, "-c", "import pipeline; pipeline.load()"], cwd=ROOT, check=True)
         best = min(best, time.perf_counter() - started)
     return best
 

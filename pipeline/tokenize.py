@@ -15,14 +15,14 @@ from pathlib import Path
 
 import regex
 
-from pipeline.arabic import fold, is_arabic_word, proclitic_analyses
+from pipeline.lang.arabic import fold, is_arabic_word, proclitic_analyses
 from pipeline.cache import cached
+from pipeline.resources import resource_paths
 from pipeline.types import CleanDocument, Sentence, Token, TokenizedDocument
 
 # An emoji with its modifiers, a run of non-space non-punctuation, or one punctuation mark/symbol.
 TOKEN_RE = regex.compile(r"\p{RI}\p{RI}|\p{Extended_Pictographic}(?:\p{EMod}|\uFE0F)*|[^\s\p{P}\p{S}]+|[\p{P}\p{S}]")
 SENTENCE_END = frozenset(".!?؟…")
-DEFAULT_LEXICON = Path(__file__).resolve().parent.parent / "data" / "lexicon" / "word_counts.tsv.gz"
 
 # Split a proclitic only if the stem is this much more frequent than the whole word ...
 STEM_RATIO = 2.0
@@ -45,7 +45,8 @@ class Lexicon:
         self.path = path
 
     @classmethod
-    def load(cls, path: Path = DEFAULT_LEXICON) -> "Lexicon":
+    def load(cls, path: Path | None = None) -> "Lexicon":
+        path = path or resource_paths().lexicon
         return cls(cached("lexicon", [path], lambda: _read_counts(path)), path)
 
     def count(self, folded: str) -> int:

@@ -17,7 +17,7 @@ from pathlib import Path
 import regex
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from pipeline.arabic import fold  # noqa: E402
+from pipeline.lang.arabic import fold  # noqa: E402
 
 WORD = regex.compile(r"[\u0621-\u063a\u0641-\u064a\u0671-\u06d3]+")
 MIN_COUNT = 3

@@ -15,7 +15,7 @@ import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from pipeline.arabic import fold, is_arabic_word  # noqa: E402
+from pipeline.lang.arabic import fold, is_arabic_word  # noqa: E402
 from pipeline.ner.conll import read_conll  # noqa: E402
 from pipeline.tokenize import Tokenizer  # noqa: E402
 

@@ -25,11 +25,11 @@ def shared_dir() -> Path:
 
 
 @pytest.fixture(scope="session")
-def pipeline():
-    """One loaded pipeline for the whole session (loading the KB and model takes a moment)."""
-    from pipeline.run import Pipeline
+def nlp():
+    """One loaded analyzer for the whole session (loading the KB and model takes a moment)."""
+    import pipeline
 
-    return Pipeline()
+    return pipeline.load()
 
 
 @pytest.fixture(scope="session")

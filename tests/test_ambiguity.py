@@ -4,13 +4,11 @@ from __future__ import annotations
 
 import pytest
 
-from pipeline.types import RawInput
 
-
-def places(pipeline, text: str) -> list[tuple[str, str]]:
-    (result,) = pipeline.process(RawInput("t", text.encode("utf-8"), "text"))
-    assert result.status == "ok", result.error
-    return [(text[m.mention.start:m.mention.end], m.entity_id) for m in result.mentions if m.mention.label == "LOC"]
+def places(nlp, text: str) -> list[tuple[str, str]]:
+    doc = nlp(text)
+    assert doc.status == "ok", doc.errors
+    return [(text[m.start:m.end], m.entity_id) for m in doc.mentions if m.label == "LOC"]
 
 
 @pytest.mark.parametrize("text", [
@@ -19,16 +17,16 @@ def places(pipeline, text: str) -> list[tuple[str, str]]:
     "وفتح الباب أمام الحوار.",                    # الباب = the door
     "وقال إن الوضع القائم لن يستمر.",             # القائم = existing
 ])
-def test_a_common_word_never_becomes_a_place(pipeline, text):
-    assert places(pipeline, text) == []
+def test_a_common_word_never_becomes_a_place(nlp, text):
+    assert places(nlp, text) == []
 
 
 @pytest.mark.parametrize("text, surface, entity", [
     ("سقط صاروخ على مدينة صور الجنوبية.", "صور", "loc:tyre"),
     ("ودخلت القوات مدينة حماة بعد معارك.", "حماة", "loc:hama"),
 ])
-def test_a_cue_makes_the_place_reading(pipeline, text, surface, entity):
-    assert (surface, entity) in places(pipeline, text)
+def test_a_cue_makes_the_place_reading(nlp, text, surface, entity):
+    assert (surface, entity) in places(nlp, text)
 
 
 @pytest.mark.parametrize("text, entity", [
@@ -36,9 +34,9 @@ def test_a_cue_makes_the_place_reading(pipeline, text, surface, entity):
     ("اشتباكات في طرابلس بين فصائل ليبية وسط توتر في ليبيا.", "loc:tripoli-ly"),
     ("وصل الوزير إلى عمان في زيارة إلى الأردن تستمر يومين.", "loc:amman"),
 ])
-def test_a_name_of_several_places_follows_the_document_country(pipeline, text, entity):
+def test_a_name_of_several_places_follows_the_document_country(nlp, text, entity):
     name = "طرابلس" if "طرابلس" in text else "عمان"
-    assert (name, entity) in places(pipeline, text)
+    assert (name, entity) in places(nlp, text)
 
 
 @pytest.mark.parametrize("text, surface, entity", [
@@ -49,15 +47,15 @@ def test_a_name_of_several_places_follows_the_document_country(pipeline, text, e
     ("استمرت الحرب على غزة أشهرا.", "غزة", "loc:gaza-strip"),
     ("قصف حي الرمال في مدينة غزة.", "مدينة غزة", "loc:gaza-city"),
 ])
-def test_country_or_city_strip_or_city(pipeline, text, surface, entity):
-    assert (surface, entity) in places(pipeline, text)
+def test_country_or_city_strip_or_city(nlp, text, surface, entity):
+    assert (surface, entity) in places(nlp, text)
 
 
-def test_a_facility_keeps_the_place_it_is_named_after(pipeline):
-    found = places(pipeline, "قتل في غارة قرب مطار بغداد الدولي.")
+def test_a_facility_keeps_the_place_it_is_named_after(nlp):
+    found = places(nlp, "قتل في غارة قرب مطار بغداد الدولي.")
     assert ("مطار بغداد الدولي", "loc:baghdad-airport") in found and ("بغداد", "loc:baghdad") in found
 
 
-def test_places_carry_coordinates_country_and_population(pipeline):
-    tyre = pipeline.gazetteer.get("loc:tyre")
+def test_places_carry_coordinates_country_and_population(nlp):
+    tyre = nlp.gazetteer.get("loc:tyre")
     assert tyre.country == "LB" and tyre.latitude and tyre.longitude and tyre.population

@@ -8,7 +8,7 @@ import pytest
 from click.testing import CliRunner
 
 from pipeline.cli import main
-from pipeline.gazetteer import GazetteerError, load_gazetteer
+from pipeline.kb.gazetteer import GazetteerError, load_gazetteer
 
 HEADER = "id,label,name_ar,name_en,wikidata\n"
 
@@ -73,22 +73,19 @@ def test_user_file_overrides_a_shipped_entry(tmp_path):
 
 def test_user_override_changes_pipeline_output(tmp_path):
     """A user row replacing a shipped id changes names and links in the tables."""
-    from pipeline.run import Pipeline
-    from pipeline.types import RawInput
+    import pipeline
 
     user = tmp_path / "override.csv"
     user.write_text("id,label,name_ar,name_en,aliases\nper:najib-mikati,PER,نجيب ميقاتي,N. Mikati (override),ميقاتي\n",
                     encoding="utf-8")
-    (result,) = Pipeline(gazetteers=[user]).process(RawInput("t", "زار ميقاتي بيروت.".encode(), "text"))
-    (mikati,) = [m for m in result.mentions if m.mention.label == "PER"]
+    doc = pipeline.load(gazetteers=[user])("زار ميقاتي بيروت.")
+    (mikati,) = [m for m in doc.mentions if m.label == "PER"]
     assert mikati.entity_id == "per:najib-mikati" and mikati.name_en == "N. Mikati (override)"
 
 
 def test_commands_validate_list_add(tmp_path, monkeypatch):
-    import pipeline.gazetteer_commands as commands
-
     root = folder_with(tmp_path, SHIPPED)
-    monkeypatch.setattr(commands, "DEFAULT_DIR", root)
+    monkeypatch.setenv("MENA_NER_DATA", str(root.parent))
     runner = CliRunner()
     result = runner.invoke(main, ["gazetteer", "validate"])
     assert result.exit_code == 0 and "ok: 1 entries" in result.output

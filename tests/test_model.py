@@ -9,11 +9,13 @@ from click.testing import CliRunner
 
 from pipeline.ner.bilstm import CRF, LABELS, Ensemble, FloretVectors, Network, transition_mask
 from pipeline.ner.evaluate import Scores, read_tagged
-from pipeline.ner.model import DEFAULT_MODEL_PATH, Model, segment, spans_to_tags, tags_to_piece_spans
+from pipeline.resources import resource_paths
+from pipeline.ner.model import Model, segment, spans_to_tags, tags_to_piece_spans
 from pipeline.tokenize import Tokenizer
 
-needs_model = pytest.mark.skipif(not any(DEFAULT_MODEL_PATH.glob(Ensemble.PATTERN)),
-                                 reason=f"no shipped model at {DEFAULT_MODEL_PATH} (run `make train`)")
+MODEL_PATH = resource_paths().model
+needs_model = pytest.mark.skipif(not any(MODEL_PATH.glob(Ensemble.PATTERN)),
+                                 reason=f"no shipped model at {MODEL_PATH} (run `make train`)")
 
 
 @pytest.fixture(scope="module")
@@ -106,7 +108,7 @@ def test_segment_maps_stem_tags_back() -> None:
 @needs_model
 def test_pipeline_mentions_come_from_model(tokenizer) -> None:
     from pipeline.clean import clean_text
-    from pipeline.gazetteer import load_gazetteer
+    from pipeline.kb.gazetteer import load_gazetteer
     from pipeline.ner import DEFAULT_COMPONENTS, Recognizer
 
     assert "model" in DEFAULT_COMPONENTS
@@ -177,7 +179,7 @@ def test_exported_network_reproduces_torch(tmp_path: Path) -> None:
     import numpy as np
     import torch
 
-    from pipeline.ner import train
+    from pipeline.training import ner as train
 
     torch.manual_seed(0)
     settings = train.Settings(word_dim=6, char_dim=4, char_filters=5, hidden=7, word_min_count=1, char_min_count=1)

@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 
 from pipeline.clean import clean_text
-from pipeline.gazetteer import GazetteerError, load_gazetteer
+from pipeline.kb.gazetteer import GazetteerError, load_gazetteer
 from pipeline.link import Linker, local_id
 from pipeline.ner import Recognizer
 

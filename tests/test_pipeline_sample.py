@@ -12,7 +12,7 @@ from click.testing import CliRunner
 
 from conftest import ROOT, SAMPLE_DIR, SEED
 from pipeline.cli import main
-from pipeline.export import DOCUMENT_COLUMNS, ENTITY_COLUMNS, MENTION_COLUMNS
+from pipeline.io.export import DOCUMENT_COLUMNS, ENTITY_COLUMNS, MENTION_COLUMNS
 
 SEED_SOURCE = str(Path("data/raw") / SEED.name)
 

@@ -108,9 +108,9 @@ arabic_pieces = st.sampled_from(
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(st.lists(st.one_of(arabic_pieces, st.text(max_size=3)), max_size=40), st.sampled_from(["text", "html"]))
-def test_offset_invariant_holds_for_any_input(pipeline, pieces, fmt):
+def test_offset_invariant_holds_for_any_input(nlp, pieces, fmt):
     source = "".join(pieces)
-    for result in pipeline.process(RawInput("t", b"", fmt, text=source)):
+    for result in nlp.process(RawInput("t", b"", fmt, text=source)):
         doc = result.doc
         for linked in result.mentions:
             m = linked.mention

@@ -13,8 +13,8 @@ from pathlib import Path
 import pytest
 
 from conftest import ROOT, SAMPLE_DIR
-from pipeline import inputs
-from pipeline.inputs import InputFile, RecordFields, _units_from_bytes, sha256_file, work_units
+from pipeline.io import inputs
+from pipeline.io.inputs import InputFile, RecordFields, _units_from_bytes, sha256_file, work_units
 from pipeline.run import RunOptions, run
 
 BENCH_SAMPLE = ROOT / "data" / "bench" / "news_sample.jsonl.gz"
@@ -48,11 +48,11 @@ def table_bytes(out: Path) -> dict[str, bytes]:
 
 
 @pytest.fixture(scope="module")
-def one_worker_tables(small_corpus, pipeline, tmp_path_factory) -> dict[str, bytes]:
+def one_worker_tables(small_corpus, nlp, tmp_path_factory) -> dict[str, bytes]:
     out = tmp_path_factory.mktemp("one-worker")
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(inputs, "RECORDS_PER_UNIT", 10)
-        run([str(small_corpus)], out, pipeline)
+        run([str(small_corpus)], out, nlp)
     return table_bytes(out)
 
 
@@ -125,17 +125,17 @@ def test_zip_archives_are_read_member_by_member_with_the_same_units(tmp_path):
 
 
 # -- identical tables: workers, stage timers, Dask -----------------------------------------
-def test_two_workers_give_identical_tables(small_corpus, pipeline, one_worker_tables, tmp_path, monkeypatch):
+def test_two_workers_give_identical_tables(small_corpus, nlp, one_worker_tables, tmp_path, monkeypatch):
     monkeypatch.setattr(inputs, "RECORDS_PER_UNIT", 10)
-    run([str(small_corpus)], tmp_path / "two", pipeline, RunOptions(workers=2))
+    run([str(small_corpus)], tmp_path / "two", nlp, RunOptions(workers=2))
     assert table_bytes(tmp_path / "two") == one_worker_tables
 
 
-def test_stage_timers_see_every_stage_and_change_nothing(pipeline, tmp_path):
-    from pipeline.run import Pipeline
+def test_stage_timers_see_every_stage_and_change_nothing(nlp, tmp_path):
+    import pipeline as package
 
-    run([str(SAMPLE_DIR)], tmp_path / "plain", pipeline)
-    timed = Pipeline()
+    run([str(SAMPLE_DIR)], tmp_path / "plain", nlp)
+    timed = package.load()
     times = timed.time_stages()
     run([str(SAMPLE_DIR)], tmp_path / "timed", timed)
     assert table_bytes(tmp_path / "timed") == table_bytes(tmp_path / "plain")
@@ -143,39 +143,39 @@ def test_stage_timers_see_every_stage_and_change_nothing(pipeline, tmp_path):
     assert all(seconds > 0 for seconds in times.values())
 
 
-def test_dask_cluster_gives_identical_tables_one_pipeline_per_worker(small_corpus, pipeline, one_worker_tables,
+def test_dask_cluster_gives_identical_tables_one_pipeline_per_worker(small_corpus, nlp, one_worker_tables,
                                                                      tmp_path, monkeypatch):
     distributed = pytest.importorskip("distributed")
-    from pipeline import distributed as engine
-    from pipeline import run as run_module
+    from pipeline import analyzer as analyzer_module
+    from pipeline.engines import dask as engine
 
     monkeypatch.setattr(inputs, "RECORDS_PER_UNIT", 10)
     monkeypatch.setattr(engine, "PARTITION_UNITS", 2)  # 9 units -> 5 partitions on 2 workers
     built = []
-    original_init = run_module.Pipeline.__init__
+    original_init = analyzer_module.Analyzer.__init__
 
     def counting_init(self, *args, **kwargs):
         built.append(self)
         original_init(self, *args, **kwargs)
 
-    monkeypatch.setattr(run_module.Pipeline, "__init__", counting_init)
+    monkeypatch.setattr(analyzer_module.Analyzer, "__init__", counting_init)
     with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=False, dashboard_address=None) as cluster:
         options = RunOptions(engine="dask", scheduler=cluster.scheduler_address)
-        summary = run([str(small_corpus)], tmp_path / "dask", pipeline, options)
+        summary = run([str(small_corpus)], tmp_path / "dask", nlp, options)
         assert len(built) == 2  # one pipeline per worker, not one per partition
         assert table_bytes(tmp_path / "dask") == one_worker_tables
         rows = list(csv.DictReader(one_worker_tables["documents.csv"].decode().splitlines(True)))
         assert summary.documents == len(rows)
         assert not (tmp_path / "dask" / ".mena-ner" / "run").exists()
 
-        monkeypatch.setattr(pipeline, "fingerprint", lambda options="": "not what the workers load")
+        monkeypatch.setattr(nlp, "fingerprint", lambda options="": "not what the workers load")
         with pytest.raises(engine.EngineError, match="different mena-ner version"):
-            run([str(SAMPLE_DIR)], tmp_path / "mismatch", pipeline, options)
+            run([str(SAMPLE_DIR)], tmp_path / "mismatch", nlp, options)
 
 
 def test_partitions_keep_order_and_reused_inputs_in_place():
-    from pipeline.distributed import partitions
-    from pipeline.inputs import WorkUnit
+    from pipeline.engines.dask import partitions
+    from pipeline.io.inputs import WorkUnit
 
     units = [WorkUnit(str(i), "s", "") for i in range(5)]
     reused = [object()]
@@ -184,11 +184,11 @@ def test_partitions_keep_order_and_reused_inputs_in_place():
 
 
 # -- Parquet -----------------------------------------------------------------------------
-def test_parquet_tables_hold_the_csv_rows_typed(small_corpus, pipeline, one_worker_tables, tmp_path, monkeypatch):
+def test_parquet_tables_hold_the_csv_rows_typed(small_corpus, nlp, one_worker_tables, tmp_path, monkeypatch):
     pq = pytest.importorskip("pyarrow.parquet")
     monkeypatch.setattr(inputs, "RECORDS_PER_UNIT", 10)
     out = tmp_path / "out"
-    run([str(small_corpus)], out, pipeline, RunOptions(table_format="parquet"))
+    run([str(small_corpus)], out, nlp, RunOptions(table_format="parquet"))
     assert not list(out.glob("*.csv"))
     for name in TABLES:
         table = pq.read_table(out / name.replace(".csv", ".parquet"))
@@ -207,13 +207,13 @@ def test_parquet_tables_hold_the_csv_rows_typed(small_corpus, pipeline, one_work
     assert str(table.schema.field("n_mentions").type) == "int64"
 
 
-def test_switching_format_removes_the_other_formats_tables(pipeline, tmp_path):
+def test_switching_format_removes_the_other_formats_tables(nlp, tmp_path):
     pytest.importorskip("pyarrow")
     inputs_ = [str(sorted(SAMPLE_DIR.glob("*.txt"))[0])]
-    run(inputs_, tmp_path, pipeline, RunOptions(table_format="parquet"))
+    run(inputs_, tmp_path, nlp, RunOptions(table_format="parquet"))
     tables = sorted(p.name for p in tmp_path.iterdir() if p.is_file())
     assert tables == ["documents.parquet", "edges.parquet", "entities.parquet", "mentions.parquet"]
-    run(inputs_, tmp_path, pipeline)
+    run(inputs_, tmp_path, nlp)
     assert not list(tmp_path.glob("*.parquet")) and (tmp_path / "entities.csv").exists()
 
 
@@ -245,8 +245,8 @@ def test_cli_dask_local_cluster_of_processes_matches_one_worker(small_corpus, tm
 def test_resume_streams_the_journal_and_drops_a_half_written_unit(tmp_path):
     import collections
 
-    from pipeline.export import EntityTotals, UnitOutput
-    from pipeline.outputs import OutputFolder
+    from pipeline.io.export import EntityTotals, UnitOutput
+    from pipeline.io.outputs import OutputFolder
 
     def unit(i: int) -> UnitOutput:
         totals = EntityTotals("PER", n_mentions=1, n_documents=1, surfaces=collections.Counter({"x": 1}))
@@ -276,9 +276,9 @@ def test_entity_store_on_disk_gives_the_rows_of_summing_in_memory(tmp_path, monk
     import collections
     import random
 
-    from pipeline import entity_store
-    from pipeline.entity_store import EntityStore
-    from pipeline.export import EntityTotals
+    from pipeline.io import entity_store
+    from pipeline.io.entity_store import EntityStore
+    from pipeline.io.export import EntityTotals
 
     def entity_rows(entities: dict[str, EntityTotals]):  # the order of summing in memory
         for entity_id in sorted(entities, key=lambda e: (-entities[e].n_mentions, e)):

@@ -12,7 +12,7 @@ import datetime as dt
 
 import regex
 
-from pipeline.arabic import CLEAN_TRANSLATION, fold
+from pipeline.lang.arabic import CLEAN_TRANSLATION, fold
 
 _MONTHS_RAW = {
     1: "january jan يناير كانون الثاني جانفي",

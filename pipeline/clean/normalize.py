@@ -14,7 +14,7 @@ import unicodedata
 
 import regex
 
-from pipeline.arabic import CLEAN_TRANSLATION, DIACRITICS, INVISIBLES, TATWEEL
+from pipeline.lang.arabic import CLEAN_TRANSLATION, DIACRITICS, INVISIBLES, TATWEEL
 from pipeline.offsets import MappedText
 
 _DECOMPOSED = regex.compile(r"[\u0627\u0648\u064a\u06c1\u06d2\u06d5][\u0653-\u0655]")

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 import regex
 
-from pipeline.arabic import fold
+from pipeline.lang.arabic import fold
 from pipeline.clean.dates import parse_date
 from pipeline.offsets import MappedText
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from typing import Callable, Protocol
 
-from pipeline.gazetteer import Gazetteer
+from pipeline.kb.gazetteer import Gazetteer
 from pipeline.ner.base import DocView
 from pipeline.ner.coref import PartialNames
 from pipeline.ner.lookup import GazetteerMatcher

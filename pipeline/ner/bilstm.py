@@ -1,6 +1,6 @@
 """The NER network at inference: a BiLSTM-CRF over the pipeline's model tokens, in plain numpy.
 
-Trained in PyTorch by :mod:`pipeline.ner.train` and exported as numpy arrays, so running it
+Trained in PyTorch by :mod:`pipeline.training.ner` and exported as numpy arrays, so running it
 needs neither torch (importing it alone takes ~1.7 s, which would push the pipeline's start-up
 past its 3 s budget) nor spaCy. Training scores dev with this very code, so the shipped
 numbers are the numbers of what runs.

@@ -9,7 +9,7 @@ corpora say they are mostly names: as surnames they are too often plain adjectiv
 
 from __future__ import annotations
 
-from pipeline.arabic import FUNCTION_WORDS, proclitic_analyses
+from pipeline.lang.arabic import FUNCTION_WORDS, proclitic_analyses
 from pipeline.ner.base import DocView
 from pipeline.ner.merge import SpanSet
 from pipeline.ner.rules import NameStats, default_name_stats

@@ -10,9 +10,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from pipeline.arabic import FUNCTION_WORDS, fold, is_arabic_word, proclitic_analyses
+from pipeline.lang.arabic import FUNCTION_WORDS, fold, is_arabic_word, proclitic_analyses
 from pipeline.cache import cached
-from pipeline.gazetteer import Entry, Gazetteer
+from pipeline.kb.gazetteer import Entry, Gazetteer
 from pipeline.ner.base import DocView
 from pipeline.tokenize import Tokenizer
 from pipeline.types import Mention

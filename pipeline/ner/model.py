@@ -2,7 +2,7 @@
 
 The model never sees raw text. It is given the pipeline's own tokens — proclitics already
 split off ("والولايات" -> [و][الولايات]) — with their folded form (NORM), on which its word
-embedding and its static floret vectors are keyed. Training (``pipeline/ner/train.py``)
+embedding and its static floret vectors are keyed. Training (``pipeline/training/ner.py``)
 segments the gold corpora exactly the same way, through :func:`segment`, so what the model
 learns and what it is asked match token for token. The networks themselves are in
 :mod:`pipeline.ner.bilstm` (an ensemble of BiLSTM-CRFs, numpy at inference: no torch, no spaCy).
@@ -22,14 +22,14 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Iterable, Sequence
 
-from pipeline.arabic import fold, is_arabic_word, nationality
+from pipeline.lang.arabic import fold, is_arabic_word, nationality
 from pipeline.ner.base import DocView
 from pipeline.ner.bilstm import Ensemble, Network
 from pipeline.ner.conll import spans as tag_spans
 from pipeline.tokenize import Tokenizer
+from pipeline.resources import resource_paths
 from pipeline.types import Mention
 
-DEFAULT_MODEL_PATH = Path(__file__).resolve().parents[2] / "models" / "ner-ar-bilstm"
 MAX_SENTENCE_TOKENS = 400  # longer "sentences" (tables, lists) are cut into windows of this size
 BATCH_SIZE = 64  # sentences (windows) per network call ...
 BATCH_TOKENS = 8192  # ... and padded tokens: the LSTM's work arrays stay under ~150 MB
@@ -120,8 +120,8 @@ class Model:
 
     name = "model"
 
-    def __init__(self, path: str | Path = DEFAULT_MODEL_PATH, tokenizer: Tokenizer | None = None):
-        self.path = Path(path)
+    def __init__(self, path: str | Path | None = None, tokenizer: Tokenizer | None = None):
+        self.path = Path(path) if path else resource_paths().model
         self.network = _load(str(self.path))
         self.tokenizer = tokenizer or Tokenizer()
 

@@ -12,12 +12,12 @@ import gzip
 from functools import lru_cache
 from pathlib import Path
 
-from pipeline.arabic import FUNCTION_WORDS, PERSON_CUES, fold, is_arabic_word, nationality
+from pipeline.lang.arabic import FUNCTION_WORDS, PERSON_CUES, fold, is_arabic_word, nationality
 from pipeline.ner.base import DocView
 from pipeline.tokenize import Tokenizer
+from pipeline.resources import resource_paths
 from pipeline.types import Mention
 
-NAME_STATS = Path(__file__).resolve().parents[2] / "data" / "lexicon" / "name_stats.tsv.gz"
 MAX_NAME_TOKENS = 4
 MAX_AFFILIATION_TOKENS = 14
 GEO_WORDS = frozenset(fold(w) for w in "جنوب شمال شرق غرب وسط جنوبي شمالي شرقي غربي".split())
@@ -38,7 +38,8 @@ class NameStats:
         self.counts = counts
 
     @classmethod
-    def load(cls, path: Path = NAME_STATS) -> "NameStats":
+    def load(cls, path: Path | None = None) -> "NameStats":
+        path = path or resource_paths().name_stats
         counts: dict[str, tuple[int, int]] = {}
         with gzip.open(path, "rt", encoding="utf-8") as lines:
             for line in lines:

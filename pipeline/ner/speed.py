@@ -29,12 +29,12 @@ def main(argv: list[str] | None = None) -> None:
 
     from pipeline.clean import clean_text
     from pipeline.ner.base import DocView
-    from pipeline.ner.model import DEFAULT_MODEL_PATH, Model
+    from pipeline.ner.model import Model
     from pipeline.tokenize import Tokenizer
 
     started = time.perf_counter()
     tokenizer = Tokenizer()
-    model = Model(args.model or DEFAULT_MODEL_PATH, tokenizer)
+    model = Model(args.model, tokenizer)
     load_seconds = time.perf_counter() - started
     views = []
     with gzip.open(args.news, "rt", encoding="utf-8") as lines:

@@ -15,7 +15,7 @@ import time
 from pathlib import Path
 from typing import Iterator
 
-from pipeline.arabic import CLEAN_TRANSLATION, fold, is_arabic_word
+from pipeline.lang.arabic import CLEAN_TRANSLATION, fold, is_arabic_word
 from pipeline.tokenize import TOKEN_RE, Tokenizer
 
 NEWS = "news_unlabeled"

@@ -198,7 +198,7 @@ def inline(text: str, mentions: list[dict]) -> str:
 
 def kb_problems(mentions: list[dict]) -> list[str]:
     """Links to ids the knowledge base lacks, or with another label than the KB's."""
-    from pipeline.gazetteer import load_gazetteer
+    from pipeline.kb.gazetteer import load_gazetteer
 
     kb = load_gazetteer()
     problems = []
@@ -225,8 +225,8 @@ def overlap_problems(mentions: list[dict]) -> list[str]:
 
 
 def uncovered_kb_names(text: str, mentions: list[dict]) -> list[str]:
-    from pipeline.arabic import fold
-    from pipeline.gazetteer import load_gazetteer
+    from pipeline.lang.arabic import fold
+    from pipeline.kb.gazetteer import load_gazetteer
 
     kb = load_gazetteer()
     names = kb.by_folded_name()
@@ -274,8 +274,8 @@ def cmd_check(gold: GoldSet, args) -> None:
 
 def cmd_kb(gold: GoldSet, args) -> None:
     """Folded search over ids, names, aliases and English names; every word must match."""
-    from pipeline.arabic import fold
-    from pipeline.gazetteer import load_gazetteer
+    from pipeline.lang.arabic import fold
+    from pipeline.kb.gazetteer import load_gazetteer
 
     kb = load_gazetteer()
     wanted = [fold(w).replace(" ", "") for w in args.words]

@@ -18,7 +18,7 @@ sys.path.insert(0, str(HERE.parents[1]))
 
 from kbcommon import normalize, read_rows, split_aliases, write_rows  # noqa: E402
 
-from pipeline.arabic import PERSON_CUES  # noqa: E402
+from pipeline.lang.arabic import PERSON_CUES  # noqa: E402
 
 CORE = HERE.parents[1] / "data" / "gazetteers" / "core"
 CURATED = HERE / "curated"

@@ -25,10 +25,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable, Sequence
 
-from pipeline.arabic import fold
+from pipeline.gold import NIL_PREFIX, GoldArticle, GoldError, GoldMention, read_gold  # noqa: F401 (re-exported)
+from pipeline.lang.arabic import fold
 
 GOLD_LABELS = ("PER", "LOC", "ORG", "RES")
-NIL_PREFIX = "NIL:"
 LOCAL_PREFIX = "local:"
 
 # Names whose reading depends on context: a place shared by several entities, or a name that is
@@ -65,31 +65,6 @@ AMBIGUOUS_NAMES: dict[str, str] = {
 _AMBIGUOUS_FOLDED = frozenset(fold(name) for name in AMBIGUOUS_NAMES)
 
 
-class GoldError(ValueError):
-    """The gold file breaks its format; the message names the line and the problem."""
-
-
-@dataclass(frozen=True)
-class GoldMention:
-    start: int
-    end: int
-    text: str
-    label: str
-    entity: str  # a KB id or NIL:<short English name>
-
-    @property
-    def is_nil(self) -> bool:
-        return self.entity.startswith(NIL_PREFIX)
-
-
-@dataclass(frozen=True)
-class GoldArticle:
-    id: str
-    outlet: str
-    text: str
-    mentions: tuple[GoldMention, ...]
-
-
 @dataclass(frozen=True)
 class PredictedMention:
     start: int
@@ -99,44 +74,11 @@ class PredictedMention:
     entity_id: str
 
 
-def read_gold(path: str | Path) -> list[GoldArticle]:
-    """Articles of a gold JSONL file, checked: spans slice the text, labels and entities are well formed."""
-    articles = []
-    with open(path, encoding="utf-8") as lines:
-        for number, line in enumerate(lines, 1):
-            if not line.strip():
-                continue
-            try:
-                record = json.loads(line)
-                text = record["text"]
-                mentions = tuple(GoldMention(int(m["start"]), int(m["end"]), m["text"], m["label"], m["entity"])
-                                 for m in record["mentions"])
-                article = GoldArticle(str(record["id"]), record.get("outlet", ""), text, mentions)
-            except (json.JSONDecodeError, KeyError, TypeError, ValueError) as exc:
-                raise GoldError(f"{path}:{number}: not a gold article record ({exc})") from exc
-            for m in mentions:
-                if text[m.start:m.end] != m.text:
-                    raise GoldError(f"{path}:{number}: text[{m.start}:{m.end}] is {text[m.start:m.end]!r}, not {m.text!r}")
-                if m.label not in GOLD_LABELS:
-                    raise GoldError(f"{path}:{number}: label {m.label!r} of {m.text!r} not in {GOLD_LABELS}")
-                if (m.is_nil and len(m.entity) == len(NIL_PREFIX)) or (not m.is_nil and ":" not in m.entity):
-                    raise GoldError(f"{path}:{number}: entity {m.entity!r} of {m.text!r} is neither a KB id nor NIL:<name>")
-            articles.append(article)
-    return articles
-
-
-def predict(pipeline, article: GoldArticle, source: str = "gold") -> tuple[list[PredictedMention], list[str]]:
-    """The pipeline's mentions of one article (offsets into its text), and any error messages."""
-    from pipeline.export import mention_rows
-    from pipeline.types import RawInput
-
-    mentions, errors = [], []
-    for result in pipeline.process(RawInput(source, b"", "text", locator=article.id, text=article.text)):
-        if result.status not in ("ok", "empty"):
-            errors.append(f"{article.id}: {result.status}: {result.error}")
-        mentions += [PredictedMention(int(r["start"]), int(r["end"]), str(r["text"]), str(r["label"]), str(r["entity_id"]))
-                     for r in mention_rows(result)]
-    return mentions, errors
+def predict(nlp, article: GoldArticle) -> tuple[list[PredictedMention], list[str]]:
+    """The analyzer's mentions of one article (offsets into its text), and any error messages."""
+    doc = nlp(article.text, doc_id=article.id)
+    errors = [f"{article.id}: {r.status}: {r.error}" for r in doc.results if r.status not in ("ok", "empty")]
+    return [PredictedMention(m.start, m.end, m.text, m.label, m.entity_id) for m in doc.mentions], errors
 
 
 def entity_matches(gold_entity: str, predicted_id: str) -> bool:
@@ -316,16 +258,12 @@ def evaluate(gold: Iterable[GoldArticle], predictions: dict[str, list[PredictedM
     return report
 
 
-def run_evaluation(gold_path: str | Path, pipeline=None) -> LinkingReport:
-    """Run the pipeline (default: ``Pipeline()``) on every gold article and score it."""
-    if pipeline is None:
-        from pipeline.run import Pipeline
-
-        pipeline = Pipeline()
+def run_evaluation(gold_path: str | Path, nlp) -> LinkingReport:
+    """Run the analyzer (``pipeline.load()``) on every gold article and score it."""
     gold = read_gold(gold_path)
     predictions, failed = defaultdict(list), []
     for article in gold:
-        mentions, errors = predict(pipeline, article, source=str(gold_path))
+        mentions, errors = predict(nlp, article)
         predictions[article.id] = mentions
         failed += errors
     return evaluate(gold, predictions, failed)

@@ -10,18 +10,16 @@ loaded later and replace shipped rows with the same ``id``. A bad file raises
 from __future__ import annotations
 
 import csv
-import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable
 
 import regex
 
-from pipeline.arabic import fold
+from pipeline.lang.arabic import fold
+from pipeline.resources import ResourceError, resource_paths
 from pipeline.types import LABELS
 
-DATA_DIR = Path(os.environ.get("MENA_NER_DATA", Path(__file__).resolve().parent.parent / "data"))
-DEFAULT_DIR = DATA_DIR / "gazetteers"
 
 REQUIRED_COLUMNS = ("id", "label", "name_ar")
 OPTIONAL_COLUMNS = (
@@ -96,19 +94,28 @@ class Gazetteer:
         return index
 
 
-def gazetteer_files(directory: Path = DEFAULT_DIR, extra: Iterable[str | Path] = ()) -> list[Path]:
+def gazetteer_files(directory: Path | None = None, extra: Iterable[str | Path] = ()) -> list[Path]:
     """Shipped files (``core/``) first, then user files in ``directory``, then ``extra`` paths."""
+    directory = directory or resource_paths().gazetteers
     files = sorted((directory / "core").glob("*.csv")) + sorted(directory.glob("*.csv"))
     for path in map(Path, extra):
         files.extend(sorted(path.glob("*.csv")) if path.is_dir() else [path])
     return files
 
 
-def load_gazetteer(directory: Path = DEFAULT_DIR, extra: Iterable[str | Path] = ()) -> Gazetteer:
-    """:func:`read_gazetteer` through the on-disk cache (a valid KB is parsed once)."""
+def load_gazetteer(directory: Path | None = None, extra: Iterable[str | Path] = ()) -> Gazetteer:
+    """:func:`read_gazetteer` through the on-disk cache (a valid KB is parsed once).
+
+    The folder defaults to the shipped knowledge base (:mod:`pipeline.resources`); no file at
+    all (a wrong folder, nothing extra) is a :class:`~pipeline.resources.ResourceError`.
+    """
     from pipeline.cache import cached
 
+    directory = directory or resource_paths().gazetteers
     files = gazetteer_files(directory, extra)
+    if not files:
+        raise ResourceError(f"no knowledge base in {directory}: no core/*.csv or *.csv files there "
+                            "(set MENA_NER_DATA to the folder holding gazetteers/, or reinstall mena-ner)")
     return cached("gazetteer", files, lambda: read_gazetteer(directory, files))
 
 

@@ -8,9 +8,8 @@ from pathlib import Path
 
 import click
 
-from pipeline.gazetteer import COLUMNS, DEFAULT_DIR, GazetteerError, load_gazetteer, parse_row, read_gazetteer_file
-
-USER_FILE = DEFAULT_DIR / "user.csv"
+from pipeline.kb.gazetteer import COLUMNS, GazetteerError, load_gazetteer, parse_row, read_gazetteer_file
+from pipeline.resources import resource_paths
 
 
 @click.group()
@@ -27,7 +26,7 @@ def validate(files: tuple[Path, ...]) -> None:
     duplicate or clashing ids, malformed QIDs, empty names, bad coordinates).
     """
     try:
-        kb = load_gazetteer(DEFAULT_DIR, files)
+        kb = load_gazetteer(None, files)
     except GazetteerError as exc:
         for problem in exc.problems:
             click.echo(f"error: {problem}", err=True)
@@ -46,7 +45,7 @@ def validate(files: tuple[Path, ...]) -> None:
 @click.option("--limit", default=50, show_default=True, help="At most this many rows (0: all).")
 def list_entries(label: str | None, search: str | None, limit: int) -> None:
     """Print entries as tab-separated id, label, name_ar, name_en, wikidata, match, file."""
-    kb = load_gazetteer(DEFAULT_DIR)
+    kb = load_gazetteer()
     shown = 0
     for entry in kb.entries.values():
         if label and entry.label != label:
@@ -61,8 +60,9 @@ def list_entries(label: str | None, search: str | None, limit: int) -> None:
 
 
 @gazetteer.command()
-@click.option("--file", "path", type=click.Path(dir_okay=False, path_type=Path), default=USER_FILE, show_default=True,
-              help="User gazetteer to append to (created with a header if missing).")
+@click.option("--file", "path", type=click.Path(dir_okay=False, path_type=Path),
+              help="User gazetteer to append to (created with a header if missing)  [default: user.csv in the "
+                   "gazetteer folder]")
 @click.option("--id", "entry_id", required=True, help="Unique id, e.g. per:ayman-safadi.")
 @click.option("--label", required=True, type=click.Choice(["PER", "LOC", "ORG", "RES", "MISC"]))
 @click.option("--name-ar", required=True, help="Canonical Arabic name.")
@@ -71,9 +71,10 @@ def list_entries(label: str | None, search: str | None, limit: int) -> None:
 @click.option("--wikidata", default="", help="Wikidata QID (Q…), only if a source confirms it.")
 @click.option("--match", "match_mode", type=click.Choice(["auto", "context", "link"]), default="auto", show_default=True)
 @click.option("--source", default="", help="Where the facts come from.")
-def add(path: Path, entry_id: str, label: str, name_ar: str, name_en: str, aliases: str, wikidata: str,
+def add(path: Path | None, entry_id: str, label: str, name_ar: str, name_en: str, aliases: str, wikidata: str,
         match_mode: str, source: str) -> None:
     """Append one validated entry to a user gazetteer; it overrides a shipped entry with the same id."""
+    path = path or resource_paths().gazetteers / "user.csv"
     row = {"id": entry_id, "label": label, "name_ar": name_ar, "name_en": name_en, "aliases": aliases,
            "wikidata": wikidata, "match": match_mode, "source": source}
     entry, problems = parse_row(row)

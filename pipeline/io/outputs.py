@@ -15,7 +15,7 @@ files are cut back to the last journal line, so ``--resume`` continues with whol
 ``--incremental`` copies the rows of unchanged inputs from the published tables.
 
 With ``table_format="parquet"`` the run journals CSV parts just the same and ``publish``
-converts the finished tables (:mod:`pipeline.parquet`) into ``.parquet`` files that replace
+converts the finished tables (:mod:`pipeline.io.parquet`) into ``.parquet`` files that replace
 the CSV ones.
 """
 
@@ -31,8 +31,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import BinaryIO, Iterator
 
-from pipeline.entity_store import EntityStore
-from pipeline.export import (
+from pipeline.io.entity_store import EntityStore
+from pipeline.io.export import (
     DOCUMENT_COLUMNS, ENTITY_COLUMNS, MENTION_COLUMNS, EntityTotals, UnitOutput, render_csv, write_edges,
 )
 
@@ -267,7 +267,7 @@ class OutputFolder:
                     self.run_dir / "edges.sqlite")
         self.totals.entities.close()
         if self.table_format == "parquet":
-            from pipeline.parquet import csv_tables_to_parquet
+            from pipeline.io.parquet import csv_tables_to_parquet
 
             csv_tables_to_parquet(self.run_dir, remove_csv=True)
         (self.run_dir / "PUBLISHING").write_text(f"rename run/ files into place\n{self.table_format}\n")

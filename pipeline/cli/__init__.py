@@ -11,7 +11,7 @@ from pathlib import Path
 
 import click
 
-from pipeline import __version__
+from pipeline.version import __version__
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
@@ -73,11 +73,13 @@ def run(inputs: tuple[str, ...], out_dir: Path, gazetteers: tuple[Path, ...], wo
     """
     from tqdm import tqdm
 
-    from pipeline.gazetteer import GazetteerError
-    from pipeline.inputs import RecordFields
-    from pipeline.distributed import EngineError  # Dask itself is only imported by --engine dask
-    from pipeline.outputs import OutputError
-    from pipeline.run import Pipeline, RunOptions, run as run_pipeline
+    from pipeline.kb.gazetteer import GazetteerError
+    from pipeline.io.inputs import RecordFields
+    from pipeline.engines.dask import EngineError  # Dask itself is only imported by --engine dask
+    from pipeline.io.outputs import OutputError
+    from pipeline.api import load
+    from pipeline.resources import ResourceError
+    from pipeline.run import RunOptions, run as run_pipeline
 
     if resume and incremental:
         raise click.UsageError("--resume and --incremental cannot be combined")
@@ -86,9 +88,11 @@ def run(inputs: tuple[str, ...], out_dir: Path, gazetteers: tuple[Path, ...], wo
     if scheduler and engine != "dask":
         raise click.UsageError("--scheduler is for --engine dask")
     try:
-        pipeline = Pipeline(gazetteers=gazetteers)
+        analyzer = load(gazetteers)
     except GazetteerError as exc:
         raise click.ClickException(f"invalid gazetteer:\n{exc}") from exc
+    except ResourceError as exc:
+        raise click.ClickException(str(exc)) from exc
     options = RunOptions(
         workers=workers, mode="resume" if resume else "incremental" if incremental else "fresh", overwrite=overwrite,
         fields=RecordFields(text_field, id_field, title_field, date_field), stdin_format=stdin_format,
@@ -99,7 +103,7 @@ def run(inputs: tuple[str, ...], out_dir: Path, gazetteers: tuple[Path, ...], wo
         return tqdm(items, desc="work units", unit="unit", disable=hidden)
 
     try:
-        summary = run_pipeline(inputs, out_dir, pipeline, options, progress=bar)
+        summary = run_pipeline(inputs, out_dir, analyzer, options, progress=bar)
     except (OutputError, EngineError) as exc:
         raise click.ClickException(str(exc)) from exc
     for line in summary.lines():
@@ -113,15 +117,15 @@ def run(inputs: tuple[str, ...], out_dir: Path, gazetteers: tuple[Path, ...], wo
     if strict and summary.errors:
         sys.exit(1)
 
-from pipeline.report.commands import report  # noqa: E402
+from pipeline.cli.report import report  # noqa: E402
 main.add_command(report)
 
-from pipeline.gazetteer_commands import gazetteer  # noqa: E402
+from pipeline.cli.gazetteer import gazetteer  # noqa: E402
 main.add_command(gazetteer)
 
-from pipeline.ner.commands import evaluate, tag_conll  # noqa: E402
+from pipeline.cli.ner import evaluate, tag_conll  # noqa: E402
 main.add_command(tag_conll)
 main.add_command(evaluate)
 
-from pipeline.link_eval_commands import link_eval  # noqa: E402
+from pipeline.cli.link import link_eval  # noqa: E402
 main.add_command(link_eval)

@@ -16,7 +16,7 @@ import sqlite3
 from pathlib import Path
 from typing import Iterator
 
-from pipeline.export import FACTS, EntityTotals
+from pipeline.io.export import FACTS, EntityTotals
 
 BUFFER_ENTITIES = 20_000  # entities summed in memory before they are written to SQLite
 CACHED_ENTITIES = 20_000  # entities read back and kept for repeated look-ups (edges.csv names)

@@ -1,4 +1,4 @@
-"""Training the shipped NER model: ``python -m pipeline.ner.train --corpora ../shared/corpora``.
+"""Training the shipped NER model: ``python -m pipeline.training.ner --corpora ../shared/corpora``.
 
 Steps (all seeded; ``make train`` runs them with the shipped settings):
 1. vectors — the ANT part of ``news_unlabeled`` (never ``saudinewsnet:`` records, which are
@@ -30,7 +30,7 @@ from pathlib import Path
 
 import numpy as np
 
-from pipeline.arabic import fold, is_arabic_word
+from pipeline.lang.arabic import fold, is_arabic_word
 from pipeline.ner.bilstm import (
     LABELS,
     UNKNOWN,
@@ -44,19 +44,19 @@ from pipeline.ner.bilstm import (
 from pipeline.ner.conll import read_conll
 from pipeline.ner.evaluate import Scores
 from pipeline.ner.model import (
-    DEFAULT_MODEL_PATH,
     Model,
     Segmented,
     segment,
     tags_to_piece_spans,
 )
+from pipeline.resources import MODEL_NAME, resource_paths
 from pipeline.tokenize import Tokenizer
 from pipeline.training.news import build_vectors as news_vectors
 from pipeline.training.news import news_text
 
 ANERCORP_TRAIN = "ANERcorp-CamelLabSplits/ANERCorp_CamelLab_train.txt"
 RUN_FILE = "training.json"  # settings and dev figures of the run, in the model folder
-EXPERIMENTS = DEFAULT_MODEL_PATH.parent / f"{DEFAULT_MODEL_PATH.name}.experiments.md"  # kept by hand
+EXPERIMENTS = resource_paths().models / f"{MODEL_NAME}.experiments.md"  # kept by hand
 DEV_FILE = "ANERcorp_dev.txt"  # written to the --work folder for `mena-ner evaluate --conll`
 # The dev split starts with this article (sentence 3,526 of 3,973; ~14k of 125k tokens).
 DEV_FIRST_WORDS = ("واشنطن", "(", "اف", "ب", ")", "اتهم", "البيت", "الابيض")
@@ -416,7 +416,7 @@ def write_card(out: Path, experiments: Path | None) -> None:
     size = sum(f.stat().st_size for f in out.rglob("*") if f.is_file()) / 1e6
     sections = [
         f"# {out.name}: Arabic NER (PER, LOC, ORG, MISC), an ensemble of BiLSTM-CRFs\n",
-        "Produced by `make train` (`python -m pipeline.ner.train`); this file is rewritten by each run "
+        "Produced by `make train` (`python -m pipeline.training.ner`); this file is rewritten by each run "
         f"from `{RUN_FILE}` and `{experiments.name if experiments else '-'}`.\n",
         "## Model\n",
         "Per model token: a trainable embedding of its folded form (forms seen at least "
@@ -464,7 +464,7 @@ def write_card(out: Path, experiments: Path | None) -> None:
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--corpora", type=Path, default=Path("../shared/corpora"))
-    parser.add_argument("--out", type=Path, default=DEFAULT_MODEL_PATH)
+    parser.add_argument("--out", type=Path, default=resource_paths().model)
     parser.add_argument("--work", type=Path, default=Path(".cache/train"), help="scratch folder (news text, vectors)")
     parser.add_argument("--vectors", type=Path, help="an existing floret vectors file (`vectors.floret`; skips step 1)")
     parser.add_argument("--experiments", type=Path, default=EXPERIMENTS,

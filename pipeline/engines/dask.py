@@ -2,7 +2,7 @@
 
 The driver (the ``mena-ner run`` process) streams work units exactly as the local engine
 does and groups consecutive units into partitions. Each partition is one Dask task: a
-worker analyzes its units with a :class:`~pipeline.run.Pipeline` built once per worker (by
+worker analyzes its units with an :class:`~pipeline.analyzer.Analyzer` built once per worker (by
 :class:`PipelinePlugin`, not per task) and writes the partition's part tables next to the
 run's journal::
 
@@ -11,7 +11,7 @@ run's journal::
     OUT/.mena-ner/run/parts/000000042.units.jsonl     per unit: byte ranges, entity totals, stats
 
 The driver merges finished partitions in partition order into the
-:class:`~pipeline.outputs.OutputFolder`, one unit at a time, then deletes the parts; the tables
+:class:`~pipeline.io.outputs.OutputFolder`, one unit at a time, then deletes the parts; the tables
 are therefore byte-identical to a local ``--workers 1`` run, ``--resume`` and
 ``--incremental`` work unchanged, and entity totals are summed across partitions by the
 folder. Entity ids never depend on which partition saw a mention (gazetteer ids, or ids
@@ -34,14 +34,13 @@ import os
 import shutil
 import uuid
 from pathlib import Path
-from typing import TYPE_CHECKING, Iterable, Iterator
+from typing import Iterable, Iterator
 
-from pipeline.export import UnitOutput
-from pipeline.inputs import WorkUnit
-from pipeline.outputs import TABLES, JournalEntry, read_unit, write_unit
+from pipeline.io.export import UnitOutput
+from pipeline.io.inputs import WorkUnit
+from pipeline.io.outputs import TABLES, JournalEntry, read_unit, write_unit
 
-if TYPE_CHECKING:  # imported for annotations only: pipeline.run imports this module lazily
-    from pipeline.run import Pipeline, RunOptions
+from pipeline.analyzer import Analyzer
 
 PARTITION_UNITS = 8  # work units per Dask task (a unit is up to 50 records, 50 archive members or one file)
 PLUGIN_NAME = "mena-ner-pipeline"
@@ -65,9 +64,7 @@ def _worker_plugin_class():
             self.fingerprint = ""
 
         def setup(self, worker) -> None:
-            from pipeline.run import Pipeline
-
-            self.pipeline = Pipeline(**self.settings)
+            self.pipeline = Analyzer(**self.settings)
             self.fingerprint = self.pipeline.fingerprint()
 
         def teardown(self, worker) -> None:
@@ -85,7 +82,7 @@ def process_partition(number: int, units: list[WorkUnit], parts_dir: str, plugin
     return len(units), plugin.fingerprint
 
 
-def write_partition(pipeline: "Pipeline", number: int, units: Iterable[WorkUnit], parts_dir: Path) -> None:
+def write_partition(pipeline: Analyzer, number: int, units: Iterable[WorkUnit], parts_dir: Path) -> None:
     """Write one partition's part tables; the ``units.jsonl`` file appears last, when all is written."""
     paths = _part_paths(parts_dir, number)
     partial = {name: path.with_name(path.name + ".partial") for name, path in paths.items()}
@@ -160,9 +157,12 @@ def connect(scheduler: str = "", workers: int = 1):
         yield client
 
 
-def map_in_order(pipeline: "Pipeline", units: Iterable[WorkUnit | list[JournalEntry]], parts_dir: Path,
-                 options: "RunOptions", partition_units: int | None = None) -> Iterator[UnitOutput | list[JournalEntry]]:
-    """Like ``pipeline.run._map_in_order``, on Dask: unit outputs (and reused entries) in input order."""
+def map_in_order(pipeline: Analyzer, units: Iterable[WorkUnit | list[JournalEntry]], parts_dir: Path,
+                 workers: int, scheduler: str = "", partition_units: int | None = None) -> Iterator[UnitOutput | list[JournalEntry]]:
+    """Like :func:`pipeline.engines.local.map_in_order`, on Dask: unit outputs (and reused entries) in input order.
+
+    ``scheduler`` is the address of a running Dask scheduler; empty starts a local cluster of ``workers``.
+    """
     partition_units = partition_units or PARTITION_UNITS
     parts_dir = Path(parts_dir)
     shutil.rmtree(parts_dir, ignore_errors=True)  # leftovers of an interrupted run are redone
@@ -170,7 +170,7 @@ def map_in_order(pipeline: "Pipeline", units: Iterable[WorkUnit | list[JournalEn
     expected = pipeline.fingerprint()
     run_id = uuid.uuid4().hex[:12]
     plugin_name = f"{PLUGIN_NAME}-{expected[:16]}"  # runs of other configurations may share the cluster
-    with connect(options.scheduler, options.workers) as client:
+    with connect(scheduler, workers) as client:
         client.register_plugin(_worker_plugin_class()(pipeline.settings), name=plugin_name)
         slots = 2 * max(1, sum(client.nthreads().values()))
         pending: collections.deque = collections.deque()

@@ -1,4 +1,4 @@
-"""CLI subcommands for the statistical model: ``tag-conll`` and ``evaluate`` (wired in ``pipeline/cli.py``).
+"""CLI subcommands for the statistical model: ``tag-conll`` and ``evaluate`` (wired in ``pipeline/cli/__init__.py``).
 
 Both read CoNLL files through :mod:`pipeline.ner.conll` (ANERcorp, AQMAR and WikiFANE
 formats, tags mapped to PER/LOC/ORG/MISC) and tag the given tokens as they are: no
@@ -16,10 +16,10 @@ UNKNOWN_GOLD = "_"  # written in the gold column when the input had no tag colum
 
 
 def _model(model_path: Path | None):
-    from pipeline.ner.model import DEFAULT_MODEL_PATH, Model, ModelError
+    from pipeline.ner.model import Model, ModelError
 
     try:
-        return Model(model_path or DEFAULT_MODEL_PATH)
+        return Model(model_path)
     except ModelError as exc:
         raise click.ClickException(str(exc)) from exc
 
@@ -51,7 +51,7 @@ def _tagger(system: str, model_path: Path | None):
     """Something with ``tag_sentences``: the model, or the NER stage built around it."""
     if system == "model":
         return _model(model_path)
-    from pipeline.gazetteer import load_gazetteer
+    from pipeline.kb.gazetteer import load_gazetteer
     from pipeline.ner import Recognizer
     from pipeline.ner.stage_tagger import StageTagger
     from pipeline.tokenize import Tokenizer

@@ -1,5 +1,5 @@
-"""CLI subcommand ``link-eval`` (wired in ``pipeline/cli.py``): the linking evaluation of
-:mod:`pipeline.link_eval` on a gold file such as ``data/linking_dev/gold.jsonl``."""
+"""CLI subcommand ``link-eval`` (wired in ``pipeline/cli/__init__.py``): the linking evaluation of
+:mod:`pipeline.link.evaluate` on a gold file such as ``data/linking_dev/gold.jsonl``."""
 
 from __future__ import annotations
 
@@ -24,21 +24,22 @@ def link_eval(gold_path: Path, json_path: Path | None) -> None:
     same entity; NIL gold = any local id), linking accuracy on the gold mentions whose span
     was found (all, KB, NIL, ambiguous names), and B-cubed over those mentions.
     """
-    from pipeline.gazetteer import GazetteerError
-    from pipeline.link_eval import GoldError, read_gold, run_evaluation
+    from pipeline.kb.gazetteer import GazetteerError
+    from pipeline.link.evaluate import GoldError, read_gold, run_evaluation
+    from pipeline.api import load
     from pipeline.ner.model import ModelError
-    from pipeline.run import Pipeline
+    from pipeline.resources import ResourceError
 
     try:
         read_gold(gold_path)
     except GoldError as exc:
         raise click.ClickException(str(exc)) from exc
     try:
-        pipeline = Pipeline()
-    except (GazetteerError, ModelError) as exc:
+        nlp = load()
+    except (GazetteerError, ModelError, ResourceError) as exc:
         raise click.ClickException(f"cannot load the pipeline: {exc}") from exc
     started = time.perf_counter()
-    report = run_evaluation(gold_path, pipeline)
+    report = run_evaluation(gold_path, nlp)
     click.echo(report.table())
     click.echo(f"({time.perf_counter() - started:.1f} s)")
     for problem in report.failed:

@@ -1,7 +1,7 @@
 """Stage 5, export: documents.csv, mentions.csv, entities.csv and edges.csv.
 
 Rows are rendered per work unit (in the worker that analyzed it) into a :class:`UnitOutput`:
-CSV text plus per-entity totals. An :class:`~pipeline.outputs.OutputFolder` appends unit
+CSV text plus per-entity totals. An :class:`~pipeline.io.outputs.OutputFolder` appends unit
 outputs in input order and publishes the tables; entity totals are summed over units.
 Offsets in ``mentions.csv`` index the decoded source text (``documents.csv`` gives the
 encoding), so ``text == source_text[start:end]`` for every row.
@@ -148,6 +148,13 @@ def unit_output(key: str, source: str, file_hash: str, results: Iterable[Documen
                       entities, stats)
 
 
+def entity_rows(results: Iterable[DocumentResult]) -> Iterable[dict[str, object]]:
+    """entities.csv rows of some documents, most mentioned first, ties by id (as a run writes them)."""
+    totals = unit_output("", "", "", results).entities
+    for entity_id in sorted(totals, key=lambda e: (-totals[e].n_mentions, e)):
+        yield totals[entity_id].row(entity_id)
+
+
 def render_csv(rows: list[dict[str, object]], columns: tuple[str, ...], header: bool = False) -> str:
     buffer = io.StringIO()
     writer = csv.DictWriter(buffer, fieldnames=columns, lineterminator="\n")
@@ -158,7 +165,7 @@ def render_csv(rows: list[dict[str, object]], columns: tuple[str, ...], header: 
 
 
 class EntityLookup(Protocol):
-    """Entity totals by id: a dict, or the run's on-disk :class:`~pipeline.entity_store.EntityStore`."""
+    """Entity totals by id: a dict, or the run's on-disk :class:`~pipeline.io.entity_store.EntityStore`."""
 
     def get(self, entity_id: str, default: EntityTotals | None = None) -> EntityTotals | None: ...
 

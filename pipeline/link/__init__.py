@@ -24,8 +24,8 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass, replace
 
-from pipeline.arabic import fold, nationality
-from pipeline.gazetteer import Entry, Gazetteer
+from pipeline.lang.arabic import fold, nationality
+from pipeline.kb.gazetteer import Entry, Gazetteer
 from pipeline.types import LinkedMention, Mention, TokenizedDocument
 
 COUNTRY_TYPES = frozenset({"country"})
