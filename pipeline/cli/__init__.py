@@ -127,5 +127,6 @@ from pipeline.cli.ner import evaluate, tag_conll  # noqa: E402
 main.add_command(tag_conll)
 main.add_command(evaluate)
 
-from pipeline.cli.link import link_eval  # noqa: E402
+from pipeline.cli.link import link_coverage, link_eval  # noqa: E402
 main.add_command(link_eval)
+main.add_command(link_coverage)

@@ -47,3 +47,15 @@ def link_eval(gold_path: Path, json_path: Path | None) -> None:
     if json_path is not None:
         json_path.write_text(json.dumps(report.as_dict(), ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
         click.echo(f"json: {json_path}")
+
+
+@click.command("link-coverage")
+@click.argument("out_dir", metavar="OUT_DIR", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.option("--top", default=20, show_default=True, help="How many entities to list.")
+def link_coverage(out_dir: Path, top: int) -> None:
+    """Share of a finished run's mentions that carry a Wikidata QID (all, KB-linked, per label),
+    the most mentioned KB entities without a QID and the most mentioned local entities."""
+    from pipeline.link.coverage import coverage
+
+    for line in coverage(out_dir).lines(top):
+        click.echo(line)
