@@ -101,17 +101,52 @@ class Mention:
     candidates: tuple[str, ...] = ()  # several gazetteer entries share this name ("طرابلس"): the linker picks
 
 
+LOCAL_PREFIX = "local:"
+
+
 @dataclass(frozen=True)
-class LinkedMention:
-    mention: Mention
+class EntityFacts:
+    """What the tables say about an entity, in one type: a link's target, a row's facts.
+
+    ``name_ar`` of a local entity (a name in no gazetteer) is the surface it was first seen
+    with; ``entities.csv`` shows its most frequent surface instead.
+    """
+
     entity_id: str
-    wikidata: str = ""
+    label: str
     name_ar: str = ""
     name_en: str = ""
+    wikidata: str = ""
     geonames: str = ""
     latitude: float | None = None
     longitude: float | None = None
     country: str = ""
+
+    @property
+    def is_local(self) -> bool:
+        return self.entity_id.startswith(LOCAL_PREFIX)
+
+
+@dataclass(frozen=True)
+class LinkedMention:
+    mention: Mention
+    entity: EntityFacts
+
+    @property
+    def entity_id(self) -> str:
+        return self.entity.entity_id
+
+    @property
+    def wikidata(self) -> str:
+        return self.entity.wikidata
+
+    @property
+    def name_ar(self) -> str:
+        return self.entity.name_ar
+
+    @property
+    def name_en(self) -> str:
+        return self.entity.name_en
 
 
 @dataclass

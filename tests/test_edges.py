@@ -6,6 +6,7 @@ import csv
 from itertools import combinations
 from pathlib import Path
 
+from pipeline.types import EntityFacts
 from pipeline.io.export import MAX_EDGE_ENTITIES, EntityTotals, write_edges
 
 HEADER = "doc_id,source,sentence,start,end,text,label,value,entity_id,wikidata,name_ar,name_en,method,score\n"
@@ -36,7 +37,7 @@ def test_counts_per_sentence_and_document(tmp_path: Path) -> None:
 
 
 def test_names_and_order(tmp_path: Path) -> None:
-    named = EntityTotals(label="LOC", kb_name="بغداد")
+    named = EntityTotals(EntityFacts("a", "LOC", name_ar="بغداد"))
     rows = [mention("d1", 0, "a"), mention("d1", 0, "b"), mention("d2", 0, "a"), mention("d2", 0, "b"),
             mention("d3", 0, "a"), mention("d3", 1, "c")]
     table = edges(tmp_path, rows, {"a": named})

@@ -246,10 +246,11 @@ def test_resume_streams_the_journal_and_drops_a_half_written_unit(tmp_path):
     import collections
 
     from pipeline.io.export import EntityTotals, UnitOutput
+    from pipeline.types import EntityFacts
     from pipeline.io.outputs import OutputFolder
 
     def unit(i: int) -> UnitOutput:
-        totals = EntityTotals("PER", n_mentions=1, n_documents=1, surfaces=collections.Counter({"x": 1}))
+        totals = EntityTotals(EntityFacts(f"e{i % 2}", "PER"), n_mentions=1, n_documents=1, surfaces=collections.Counter({"x": 1}))
         stats = {"documents": 1, "words": 3, "statuses": {"ok": 1}, "labels": {"PER": 1}, "errors": []}
         return UnitOutput(f"u{i}", "s", "h", f"d{i}\n", "", {f"e{i % 2}": totals}, stats)
 
@@ -279,6 +280,7 @@ def test_entity_store_on_disk_gives_the_rows_of_summing_in_memory(tmp_path, monk
     from pipeline.io import entity_store
     from pipeline.io.entity_store import EntityStore
     from pipeline.io.export import EntityTotals
+    from pipeline.types import EntityFacts
 
     def entity_rows(entities: dict[str, EntityTotals]):  # the order of summing in memory
         for entity_id in sorted(entities, key=lambda e: (-entities[e].n_mentions, e)):
@@ -291,8 +293,8 @@ def test_entity_store_on_disk_gives_the_rows_of_summing_in_memory(tmp_path, monk
         for _ in range(rng.randrange(1, 6)):
             entity_id = f"local:per:{rng.randrange(12):02d}"
             surfaces = collections.Counter({rng.choice(["أ", "ب", "ج ج", "د"]): rng.randrange(1, 4)})
-            totals = EntityTotals("PER", name_en=f"n{unit}", latitude=unit / 7 if unit % 3 else None,
-                                  n_mentions=sum(surfaces.values()), n_documents=1, surfaces=surfaces)
+            facts = EntityFacts(entity_id, "PER", name_en=f"n{unit}", latitude=unit / 7 if unit % 3 else None)
+            totals = EntityTotals(facts, n_mentions=sum(surfaces.values()), n_documents=1, surfaces=surfaces)
             store.add(entity_id, totals)
             if entity_id in expected:
                 expected[entity_id].merge(totals)

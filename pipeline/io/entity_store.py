@@ -16,7 +16,7 @@ import sqlite3
 from pathlib import Path
 from typing import Iterator
 
-from pipeline.io.export import FACTS, EntityTotals
+from pipeline.io.export import EntityTotals, facts_from_json
 
 BUFFER_ENTITIES = 20_000  # entities summed in memory before they are written to SQLite
 CACHED_ENTITIES = 20_000  # entities read back and kept for repeated look-ups (edges.csv names)
@@ -61,7 +61,7 @@ class EntityStore:
             self._db.executemany(
                 "INSERT INTO entity VALUES (?, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET "
                 "mentions = mentions + excluded.mentions, documents = documents + excluded.documents",
-                ((entity_id, json.dumps(_facts(t), ensure_ascii=False), t.n_mentions, t.n_documents)
+                ((entity_id, json.dumps(t.facts_json(), ensure_ascii=False), t.n_mentions, t.n_documents)
                  for entity_id, t in self._buffer.items()))
             self._db.executemany(
                 "INSERT INTO surface VALUES (?, ?, ?) ON CONFLICT (id, surface) DO UPDATE SET n = n + excluded.n",
@@ -116,8 +116,5 @@ class EntityStore:
 
     def _totals(self, entity_id: str, facts: str, mentions: int, documents: int) -> EntityTotals:
         surfaces = collections.Counter(dict(self._db.execute("SELECT surface, n FROM surface WHERE id = ?", (entity_id,))))
-        return EntityTotals(**json.loads(facts), n_mentions=mentions, n_documents=documents, surfaces=surfaces)
-
-
-def _facts(totals: EntityTotals) -> dict:
-    return {name: getattr(totals, name) for name in FACTS if getattr(totals, name) not in ("", None)}
+        return EntityTotals(facts_from_json(json.loads(facts)), n_mentions=mentions, n_documents=documents,
+                            surfaces=surfaces)

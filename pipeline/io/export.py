@@ -12,11 +12,11 @@ from __future__ import annotations
 import collections
 import csv
 import io
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Iterable, Protocol
 
-from pipeline.types import DocumentResult
+from pipeline.types import DocumentResult, EntityFacts
 
 DOCUMENT_COLUMNS = (
     "doc_id", "source", "title", "published", "outlet", "keywords", "n_chars", "n_tokens",
@@ -31,21 +31,14 @@ ENTITY_COLUMNS = (
     "geonames", "latitude", "longitude", "country",
 )
 LIST_SEPARATOR = " | "
-FACTS = ("label", "kb_name", "name_en", "wikidata", "geonames", "latitude", "longitude", "country")
 
 
 @dataclass
 class EntityTotals:
-    """What entities.csv says about one entity: its facts and counts over the units seen."""
+    """What entities.csv says about one entity: its facts (from the first unit that saw it) and
+    its counts over the units seen."""
 
-    label: str
-    kb_name: str = ""
-    name_en: str = ""
-    wikidata: str = ""
-    geonames: str = ""
-    latitude: float | None = None
-    longitude: float | None = None
-    country: str = ""
+    facts: EntityFacts
     n_mentions: int = 0
     n_documents: int = 0
     surfaces: collections.Counter = field(default_factory=collections.Counter)
@@ -55,23 +48,37 @@ class EntityTotals:
         self.n_documents += other.n_documents
         self.surfaces.update(other.surfaces)
 
+    def facts_json(self) -> dict:
+        return {name: value for name, value in asdict(self.facts).items() if value not in ("", None)}
+
     def to_json(self) -> dict:
-        facts = {name: getattr(self, name) for name in FACTS if getattr(self, name) not in ("", None)}
-        return {**facts, "m": self.n_mentions, "d": self.n_documents, "s": dict(self.surfaces)}
+        return {**self.facts_json(), "m": self.n_mentions, "d": self.n_documents, "s": dict(self.surfaces)}
 
     @classmethod
     def from_json(cls, data: dict) -> "EntityTotals":
-        facts = {name: data[name] for name in FACTS if name in data}
-        return cls(**facts, n_mentions=data["m"], n_documents=data["d"], surfaces=collections.Counter(data["s"]))
+        return cls(facts_from_json(data), n_mentions=data["m"], n_documents=data["d"],
+                   surfaces=collections.Counter(data["s"]))
+
+    @property
+    def name(self) -> str:
+        """The KB's Arabic name, or a local entity's most frequent surface."""
+        if not self.facts.is_local or not self.surfaces:
+            return self.facts.name_ar
+        return min(self.surfaces, key=lambda s: (-self.surfaces[s], s))
 
     def row(self, entity_id: str) -> dict[str, object]:
         aliases = sorted(self.surfaces, key=lambda s: (-self.surfaces[s], s))
+        f = self.facts
         return {
-            "entity_id": entity_id, "label": self.label, "name_ar": self.kb_name or aliases[0],
-            "name_en": self.name_en, "wikidata": self.wikidata, "n_mentions": self.n_mentions,
-            "n_documents": self.n_documents, "aliases": LIST_SEPARATOR.join(aliases), "geonames": self.geonames,
-            "latitude": _number(self.latitude), "longitude": _number(self.longitude), "country": self.country,
+            "entity_id": entity_id, "label": f.label, "name_ar": self.name, "name_en": f.name_en,
+            "wikidata": f.wikidata, "n_mentions": self.n_mentions, "n_documents": self.n_documents,
+            "aliases": LIST_SEPARATOR.join(aliases), "geonames": f.geonames, "latitude": _number(f.latitude),
+            "longitude": _number(f.longitude), "country": f.country,
         }
+
+
+def facts_from_json(data: dict) -> EntityFacts:
+    return EntityFacts(**{name: data[name] for name in EntityFacts.__dataclass_fields__ if name in data})
 
 
 @dataclass
@@ -129,10 +136,7 @@ def unit_output(key: str, source: str, file_hash: str, results: Iterable[Documen
         for linked, row in zip(result.mentions, rows):
             totals = entities.get(linked.entity_id)
             if totals is None:
-                totals = entities[linked.entity_id] = EntityTotals(
-                    label=linked.mention.label, name_en=linked.name_en, wikidata=linked.wikidata,
-                    geonames=linked.geonames, latitude=linked.latitude, longitude=linked.longitude,
-                    country=linked.country, kb_name="" if linked.entity_id.startswith("local:") else linked.name_ar)
+                totals = entities[linked.entity_id] = EntityTotals(linked.entity)
             totals.n_mentions += 1
             totals.surfaces[" ".join(str(row["text"]).split())] += 1
             if linked.entity_id not in seen_here:
@@ -239,6 +243,4 @@ def _pairs(counts: collections.Counter) -> list[tuple[str, str]]:
 
 def _name(entities: EntityLookup, entity_id: str) -> str:
     totals = entities.get(entity_id)
-    if totals is None:
-        return ""
-    return totals.kb_name or (max(totals.surfaces, key=lambda s: (totals.surfaces[s], s)) if totals.surfaces else "")
+    return "" if totals is None else totals.name

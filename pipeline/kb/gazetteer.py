@@ -18,7 +18,7 @@ import regex
 
 from pipeline.lang.arabic import fold
 from pipeline.resources import ResourceError, resource_paths
-from pipeline.types import LABELS
+from pipeline.types import LABELS, EntityFacts
 
 
 REQUIRED_COLUMNS = ("id", "label", "name_ar")
@@ -60,6 +60,10 @@ class Entry:
     source: str = ""
     notes: str = ""
     file: str = ""
+
+    def facts(self) -> EntityFacts:
+        return EntityFacts(self.id, self.label, self.name_ar, self.name_en, self.wikidata, self.geonames,
+                           self.latitude, self.longitude, self.country)
 
     @property
     def surface_forms(self) -> tuple[str, ...]:

@@ -22,11 +22,11 @@ Order of evidence, per mention:
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass, replace
+from dataclasses import replace
 
 from pipeline.lang.arabic import fold, nationality
 from pipeline.kb.gazetteer import Entry, Gazetteer
-from pipeline.types import LinkedMention, Mention, TokenizedDocument
+from pipeline.types import LOCAL_PREFIX, EntityFacts, LinkedMention, Mention, TokenizedDocument
 
 COUNTRY_TYPES = frozenset({"country"})
 CITY_TYPES = ("city", "capital", "town")
@@ -38,29 +38,10 @@ RES_NAME_AR = "قرار مجلس الأمن {n}"
 RES_NAME_EN = "UN Security Council Resolution {n}"
 
 
-@dataclass(frozen=True)
-class Target:
-    """What a mention links to."""
-
-    entity_id: str
-    wikidata: str = ""
-    name_ar: str = ""
-    name_en: str = ""
-    geonames: str = ""
-    latitude: float | None = None
-    longitude: float | None = None
-    country: str = ""
-
-    @classmethod
-    def of(cls, entry: Entry) -> "Target":
-        return cls(entry.id, entry.wikidata, entry.name_ar, entry.name_en, entry.geonames, entry.latitude,
-                   entry.longitude, entry.country)
-
-
 def local_id(label: str, norm: str) -> str:
     """Stable id for a name in no gazetteer: same label and folded name, same id, everywhere."""
     digest = hashlib.sha1(f"{label}\t{norm}".encode("utf-8")).hexdigest()[:10]
-    return f"local:{label.lower()}:{digest}"
+    return f"{LOCAL_PREFIX}{label.lower()}:{digest}"
 
 
 class Linker:
@@ -75,7 +56,7 @@ class Linker:
     def __call__(self, tdoc: TokenizedDocument, mentions: list[Mention]) -> list[LinkedMention]:
         text = tdoc.doc.text.text
         countries = self._document_countries(mentions) | {c for t in tdoc.tokens if (c := nationality(t.norm))}
-        targets: dict[int, Target] = {}
+        targets: dict[int, EntityFacts] = {}
         for i, mention in enumerate(mentions):
             if mention.candidates:
                 after = nationality(_word_after(text, mention.end))
@@ -92,10 +73,10 @@ class Linker:
             if target is None and mention.antecedent in by_start:
                 target = targets.get(by_start[mention.antecedent])
             if target is None:
-                target = Target(local_id(mention.label, mention.norm), name_ar=text[mention.start:mention.end])
+                target = EntityFacts(local_id(mention.label, mention.norm), mention.label,
+                                     name_ar=text[mention.start:mention.end])
                 targets[i] = target
-            linked.append(LinkedMention(mention, target.entity_id, target.wikidata, target.name_ar, target.name_en,
-                                        target.geonames, target.latitude, target.longitude, target.country))
+            linked.append(LinkedMention(mention, target))
         return linked
 
     def _document_countries(self, mentions: list[Mention]) -> set[str]:
@@ -122,17 +103,17 @@ class Linker:
 
         return max(enumerate(mention.candidates), key=score)[1]
 
-    def _from_kb(self, mention: Mention) -> Target | None:
+    def _from_kb(self, mention: Mention) -> EntityFacts | None:
         entry = self.gazetteer.get(mention.kb_id) if mention.kb_id else None
         if entry is not None:
-            return Target.of(entry)
+            return entry.facts()
         if mention.label == "RES" and mention.kb_id.startswith("unsc:"):
             n = mention.kb_id.split(":", 1)[1]
-            return Target(mention.kb_id, name_ar=RES_NAME_AR.format(n=n), name_en=RES_NAME_EN.format(n=n))
+            return EntityFacts(mention.kb_id, "RES", name_ar=RES_NAME_AR.format(n=n), name_en=RES_NAME_EN.format(n=n))
         if mention.method == "coreference":
             return None
         entry = self._by_name(mention) or self._by_skeleton(mention) or self._by_person_part(mention)
-        return Target.of(entry) if entry is not None else None
+        return entry.facts() if entry is not None else None
 
     def _by_skeleton(self, mention: Mention) -> Entry | None:
         entry_id = self.skeletons.get((mention.label, skeleton(mention.norm)))
@@ -152,7 +133,7 @@ class Linker:
         entry_id = self.person_parts.get(mention.norm)
         return self.gazetteer.get(entry_id) if entry_id else None
 
-    def _link_partial_names(self, mentions: list[Mention], targets: dict[int, Target], text: str) -> None:
+    def _link_partial_names(self, mentions: list[Mention], targets: dict[int, EntityFacts], text: str) -> None:
         """Unlinked people whose name is part of a fuller person mention in the same document."""
         fuller: dict[str, int] = {}  # partial name -> the longest person mention it is part of
         people = [i for i, m in enumerate(mentions) if m.label == "PER"]
@@ -164,7 +145,8 @@ class Linker:
             if i in targets or j is None or j == i:
                 continue
             if j not in targets:
-                targets[j] = Target(local_id("PER", mentions[j].norm), name_ar=text[mentions[j].start:mentions[j].end])
+                targets[j] = EntityFacts(local_id("PER", mentions[j].norm), "PER",
+                                         name_ar=text[mentions[j].start:mentions[j].end])
             targets[i] = targets[j]
 
 

@@ -62,7 +62,12 @@ def main() -> None:
             label_of_surface[m["text"]][m["label"]] += 1
             if m["entity"].startswith("NIL:"):
                 nil_names[fold(m["text"])][m["entity"]] += 1
-    often = {s for s, c in label_of_surface.items() if sum(c.values()) >= 2 and len(s) >= 3}
+    occurring: Counter = Counter()
+    for _, article, _ in annotated:
+        for surface in label_of_surface:
+            occurring[surface] += sum(1 for _ in S.occurrences(article["text"], surface))
+    # a surface annotated at most of its occurrences: an unannotated one is suspicious
+    often = {s for s, c in label_of_surface.items() if len(s) >= 3 and sum(c.values()) * 2 >= max(occurring[s], 1)}
     for n, article, mentions in annotated:
         items = review_article(n, article, mentions, args, gold, often, label_of_surface, kb, kb_names, nil_names)
         if items:
