@@ -25,7 +25,7 @@ from pipeline.resources import resource_paths
 from pipeline.tokenize import Lexicon, Tokenizer
 from pipeline.doc import Doc
 from pipeline.engines.local import map_items
-from pipeline.types import CleanDocument, DocumentResult, PipelineError, RawInput, TokenizedDocument
+from pipeline.types import CleanDocument, DocumentResult, PipelineError, RawInput, TokenizedDocument, document_id
 
 
 class Analyzer:
@@ -67,15 +67,16 @@ class Analyzer:
     def process(self, item: RawInput | Failure) -> list[DocumentResult]:
         """Every document of one input; failures are returned as rows, never raised."""
         if isinstance(item, Failure):
-            key = f"{item.source}!{item.locator}" if item.locator else item.source
-            return [DocumentResult(f"{key}#1", item.source, item.status, item.problem, locator=item.locator)]
+            return [DocumentResult(document_id(item.source, item.locator), item.source, item.status, item.problem,
+                                   locator=item.locator)]
         try:
             documents = self._clean(item)
         except PipelineError as exc:
-            return [DocumentResult(f"{item.key}#1", item.source, "error", str(exc), locator=item.locator)]
-        except Exception as exc:  # a bug must not stop the run: report it on the row
-            return [DocumentResult(f"{item.key}#1", item.source, "error", f"internal error in clean: {_describe(exc)}",
+            return [DocumentResult(document_id(item.source, item.locator), item.source, "error", str(exc),
                                    locator=item.locator)]
+        except Exception as exc:  # a bug must not stop the run: report it on the row
+            return [DocumentResult(document_id(item.source, item.locator), item.source, "error",
+                                   f"internal error in clean: {_describe(exc)}", locator=item.locator)]
         return [self.analyze(doc) for doc in documents]
 
     def analyze(self, doc: CleanDocument) -> DocumentResult:

@@ -101,9 +101,22 @@ def mention_problems(article: GoldArticle, labels: Iterable[str] = LABELS) -> li
     return problems
 
 
-def consistency_problems(articles: Iterable[GoldArticle]) -> list[str]:
-    """Disagreements across articles: the same string with different labels, one NIL entity with
-    different labels."""
+def read_allowed(path: str | Path) -> dict[str, set[str]]:
+    """``AMBIGUOUS.tsv``: string -> the labels it may take in different articles."""
+    allowed: dict[str, set[str]] = {}
+    path = Path(path)
+    if path.exists():
+        for line in path.read_text(encoding="utf-8").splitlines():
+            if line.strip() and not line.startswith("#"):
+                text, labels, *_ = line.split("\t")
+                allowed[text] = set(labels.split())
+    return allowed
+
+
+def consistency_problems(articles: Iterable[GoldArticle], allowed: dict[str, set[str]] | None = None) -> list[str]:
+    """Disagreements across articles: the same string with different labels (unless ``allowed``
+    lists them), one NIL entity with different labels."""
+    allowed = allowed or {}
     articles = list(articles)
     labels_of_text: dict[str, Counter] = defaultdict(Counter)
     where_of: dict[tuple[str, str], str] = {}
@@ -116,7 +129,7 @@ def consistency_problems(articles: Iterable[GoldArticle]) -> list[str]:
                 labels_of_nil[m.entity][m.label] += 1
     problems = []
     for text, counts in sorted(labels_of_text.items()):
-        if len(counts) > 1:
+        if len(counts) > 1 and not set(counts) <= allowed.get(text, set()):
             seen = ", ".join(f"{label} ×{n} (e.g. {where_of[(text, label)]})" for label, n in counts.most_common())
             problems.append(f"{text!r} is labeled differently: {seen}")
     for entity, counts in sorted(labels_of_nil.items()):
@@ -143,4 +156,22 @@ def check(path: str | Path, known_entities: dict[str, str] | None = None) -> lis
                     problems.append(f"{a.where}: {m.text!r} links to {m.entity}, which the knowledge base lacks")
                 elif not m.is_nil and known_entities[m.entity] != m.label:
                     problems.append(f"{a.where}: {m.text!r} is {m.label} but {m.entity} is {known_entities[m.entity]} in the knowledge base")
-    return problems + consistency_problems(articles)
+    folder = Path(path) if Path(path).is_dir() else Path(path).parent
+    return problems + consistency_problems(articles, read_allowed(folder / "AMBIGUOUS.tsv"))
+
+
+def agreement(first: Iterable[GoldArticle], second: Iterable[GoldArticle],
+              labels: Iterable[str] = LABELS) -> dict[str, tuple[int, int, int]]:
+    """Per label and ``all``: (mentions in both, in the first, in the second), exact span and label,
+    over the articles the two annotations share."""
+    by_id = {a.id: a for a in second}
+    shared = [(a, by_id[a.id]) for a in first if a.id in by_id]
+    out = {}
+    for label in (*labels, "all"):
+        counts = [0, 0, 0]
+        for a, b in shared:
+            x = {(m.start, m.end, m.label) for m in a.mentions if label in ("all", m.label)}
+            y = {(m.start, m.end, m.label) for m in b.mentions if label in ("all", m.label)}
+            counts = [counts[0] + len(x & y), counts[1] + len(x), counts[2] + len(y)]
+        out[label] = (counts[0], counts[1], counts[2])
+    return out

@@ -14,6 +14,16 @@ from pipeline.offsets import MappedText
 LABELS = ("PER", "LOC", "ORG", "RES", "MISC")
 
 
+def input_key(source: str, locator: str = "") -> str:
+    """``source`` plus ``!locator`` when the document is inside the file (an archive member, a record)."""
+    return f"{source}!{locator}" if locator else source
+
+
+def document_id(source: str, locator: str = "", part: int = 1) -> str:
+    """The ``doc_id`` of the ``part``-th article of an input: ``<source>[!<locator>]#<part>``."""
+    return f"{input_key(source, locator)}#{part}"
+
+
 class PipelineError(Exception):
     """A problem with one input, reported in its ``documents.csv`` row; the run goes on."""
 
@@ -33,7 +43,7 @@ class RawInput:
     @property
     def key(self) -> str:
         """``source`` plus ``!locator`` when the document is inside the file."""
-        return f"{self.source}!{self.locator}" if self.locator else self.source
+        return input_key(self.source, self.locator)
 
 
 @dataclass

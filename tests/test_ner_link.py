@@ -23,7 +23,7 @@ def stages(tmp_path_factory, tokenizer):
     folder = tmp_path_factory.mktemp("gaz")
     (folder / "test.csv").write_text(GAZETTEER, encoding="utf-8")
     gazetteer = load_gazetteer(Path(folder / "nothing"), [folder / "test.csv"])
-    return tokenizer, Recognizer(gazetteer, tokenizer, components=("gazetteer", "resolutions", "titles", "kunya")), Linker(gazetteer)
+    return tokenizer, Recognizer(gazetteer, tokenizer, components=("gazetteer", "resolutions", "titles", "kunya", "coreference")), Linker(gazetteer)
 
 
 def analyze(stages, text):

@@ -13,7 +13,7 @@ from pipeline.clean.html import extract_html, looks_like_html
 from pipeline.clean.normalize import normalize
 from pipeline.offsets import MappedText
 from pipeline.clean.structure import Article, split_articles
-from pipeline.types import CleanDocument, PipelineError, RawInput
+from pipeline.types import CleanDocument, PipelineError, RawInput, document_id
 
 __all__ = ["clean", "clean_text", "MappedText"]
 
@@ -49,15 +49,14 @@ def clean_text(text: str, *, source: str, encoding: str = "utf-8", fmt: str = "t
         body = MappedText.identity(text)
     articles = split_articles(normalize(body), normalize(title) if title is not None else None,
                               has_title="title" in meta)
-    key = f"{source}!{locator}" if locator else source
     return [
-        _document(article, part, key=key, source=source, locator=locator, source_text=text, encoding=encoding,
+        _document(article, part, source=source, locator=locator, source_text=text, encoding=encoding,
                   meta=meta)
         for part, article in enumerate(articles, start=1)
     ]
 
 
-def _document(article: Article, part: int, *, key: str, source: str, locator: str, source_text: str, encoding: str,
+def _document(article: Article, part: int, *, source: str, locator: str, source_text: str, encoding: str,
               meta: dict[str, str]) -> CleanDocument:
     pieces = ([article.title] if article.title is not None else []) + article.lines
     published = article.published
@@ -67,7 +66,7 @@ def _document(article: Article, part: int, *, key: str, source: str, locator: st
     if part == 1 and meta.get("title"):
         title = " ".join(meta["title"].split())
     return CleanDocument(
-        doc_id=f"{key}#{part}",
+        doc_id=document_id(source, locator, part),
         source=source,
         locator=locator,
         part=part,

@@ -130,3 +130,6 @@ main.add_command(evaluate)
 from pipeline.cli.link import link_coverage, link_eval  # noqa: E402
 main.add_command(link_eval)
 main.add_command(link_coverage)
+
+from pipeline.cli.gold import gold  # noqa: E402
+main.add_command(gold)

@@ -25,6 +25,7 @@ import hashlib
 from dataclasses import replace
 
 from pipeline.lang.arabic import fold, nationality
+from pipeline.lang.names import partial_names
 from pipeline.kb.gazetteer import Entry, Gazetteer
 from pipeline.types import LOCAL_PREFIX, EntityFacts, LinkedMention, Mention, TokenizedDocument
 
@@ -138,7 +139,7 @@ class Linker:
         fuller: dict[str, int] = {}  # partial name -> the longest person mention it is part of
         people = [i for i, m in enumerate(mentions) if m.label == "PER"]
         for j in sorted(people, key=lambda j: (-len(mentions[j].norm.split()), mentions[j].start)):
-            for part in _partial_names(mentions[j].norm.split()):
+            for part in partial_names(mentions[j].norm.split()):
                 fuller.setdefault(part, j)
         for i in people:
             j = fuller.get(mentions[i].norm)
@@ -148,14 +149,6 @@ class Linker:
                 targets[j] = EntityFacts(local_id("PER", mentions[j].norm), "PER",
                                          name_ar=text[mentions[j].start:mentions[j].end])
             targets[i] = targets[j]
-
-
-def _partial_names(full: list[str]) -> list[str]:
-    """Surname, any run of words ending at the surname, and first name + surname."""
-    parts = [" ".join(full[k:]) for k in range(1, len(full))]
-    if len(full) > 2:
-        parts.append(f"{full[0]} {full[-1]}")
-    return parts
 
 
 SKELETON_MIN_CHARS = 4
@@ -182,7 +175,7 @@ def _unique_skeletons(gazetteer: Gazetteer) -> dict[tuple[str, str], str]:
 
 
 def _unique_person_parts(gazetteer: Gazetteer) -> dict[str, str]:
-    """Surname and first+last of KB people, kept only when one person has them."""
+    """Partial names of KB people (:func:`~pipeline.lang.names.partial_names`), kept only when one person has them."""
     owners: dict[str, set[str]] = {}
     for entry in gazetteer.entries.values():
         if entry.label != "PER":
@@ -191,8 +184,7 @@ def _unique_person_parts(gazetteer: Gazetteer) -> dict[str, str]:
             words = fold(form).split()
             if len(words) < 2:
                 continue
-            parts = {" ".join(words[-1:]), f"{words[0]} {words[-1]}"} if len(words) > 2 else {words[-1]}
-            for part in parts:
+            for part in partial_names(words):
                 owners.setdefault(part, set()).add(entry.id)
     return {part: next(iter(ids)) for part, ids in owners.items() if len(ids) == 1}
 

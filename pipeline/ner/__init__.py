@@ -24,7 +24,12 @@ from pipeline.types import Mention, TokenizedDocument
 
 
 class Component(Protocol):
+    """A recognizer: ``name`` in the registry, the ``method`` its mentions carry, and the merge
+    ``priority`` of those mentions (:mod:`pipeline.ner.merge`)."""
+
     name: str
+    method: str
+    priority: int
 
     def __call__(self, view: DocView, found: list[Mention]) -> list[Mention]: ...
 
@@ -38,12 +43,17 @@ COMPONENTS: dict[str, ComponentFactory] = {
     "kunya": lambda gazetteer, tokenizer: KunyaRule(),
     "organizations": lambda gazetteer, tokenizer: OrganizationRule(),
     "model": lambda gazetteer, tokenizer: Model(tokenizer=tokenizer),
+    "coreference": lambda gazetteer, tokenizer: PartialNames(),
 }
-DEFAULT_COMPONENTS = ("gazetteer", "resolutions", "titles", "kunya", "organizations", "model")
+DEFAULT_COMPONENTS = ("gazetteer", "resolutions", "titles", "kunya", "organizations", "model", "coreference")
 
 
 class Recognizer:
-    """Callable stage: ``Recognizer(gazetteer, tokenizer)(tokenized_doc) -> list[Mention]``."""
+    """Callable stage: ``Recognizer(gazetteer, tokenizer)(tokenized_doc) -> list[Mention]``.
+
+    Components run in order, each seeing the merged mentions of those before it; the result
+    is merged once more by the priorities the components declare.
+    """
 
     def __init__(self, gazetteer: Gazetteer, tokenizer: Tokenizer, components: tuple[str, ...] = DEFAULT_COMPONENTS,
                  extra: tuple[Component, ...] = ()):
@@ -51,16 +61,15 @@ class Recognizer:
         if unknown:
             raise ValueError(f"unknown NER components {unknown}; available: {sorted(COMPONENTS)}")
         self.components: list[Component] = [COMPONENTS[c](gazetteer, tokenizer) for c in components] + list(extra)
-        self.coreference = PartialNames()
+        self.priorities = {c.method: c.priority for c in self.components}
 
     @property
     def names(self) -> list[str]:
-        return [c.name for c in self.components] + [self.coreference.name]
+        return [c.name for c in self.components]
 
     def __call__(self, tdoc: TokenizedDocument) -> list[Mention]:
         view = DocView(tdoc)
         found: list[Mention] = []
         for component in self.components:
-            found.extend(component(view, merge(found)))
-        mentions = merge(found)
-        return merge(mentions + self.coreference(view, mentions))
+            found.extend(component(view, merge(found, self.priorities)))
+        return merge(found, self.priorities)

@@ -98,6 +98,8 @@ class GazetteerMatcher:
     """NER component: finds gazetteer aliases. ``method="gazetteer"``."""
 
     name = "gazetteer"
+    method = "gazetteer"
+    priority = 3  # curated knowledge: wins over every other component
 
     def __init__(self, gazetteer: Gazetteer, tokenizer: Tokenizer):
         self.gazetteer = gazetteer

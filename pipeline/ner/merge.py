@@ -1,8 +1,9 @@
 """One place where candidate mentions are reconciled (spaCy's ``filter_spans``, with priorities).
 
-Policy, in order:
-1. Curated knowledge first: gazetteer and rule candidates are resolved among themselves —
-   the longer span wins, then gazetteer over rule, then the earlier span.
+Every component declares a merge ``priority`` for the mentions it makes (its ``method``):
+gazetteer 3, rules 2, model 1, coreference 0. Policy, in order:
+1. Curated knowledge first: candidates of priority 2 or more (gazetteer, rules) are resolved
+   among themselves — the longer span wins, then the higher priority, then the earlier span.
 2. The statistical model fills gaps: a model span is kept only where it overlaps no kept
    gazetteer or rule span (so the model never changes the span or label of a known name) —
    except an organization named after a place: a model ORG span that contains a gazetteer
@@ -17,12 +18,12 @@ One exception to "no overlaps": a gazetteer facility named after a place ("مط�
 
 from __future__ import annotations
 
-from typing import Iterable
+from typing import Iterable, Mapping
 
 from pipeline.types import Mention
 
-TRUSTED = ("gazetteer", "rule")
-METHOD_PRIORITY = {"gazetteer": 3, "rule": 2, "model": 1, "coreference": 0}
+TRUSTED = 2  # this priority and above: curated knowledge
+MODEL = 1  # the statistical model's tier: fills gaps
 
 
 FREE, TAKEN, CONTAINER = 0, 1, 2
@@ -65,11 +66,11 @@ class SpanSet:
         self.taken[mention.start:mention.end] = bytes([mark]) * (mention.end - mention.start)
 
 
-def select(candidates: Iterable[Mention], taken: SpanSet | None = None) -> list[Mention]:
-    """Greedy non-overlapping choice: longest, then highest method priority, then leftmost."""
+def select(candidates: Iterable[Mention], priorities: Mapping[str, int], taken: SpanSet | None = None) -> list[Mention]:
+    """Greedy non-overlapping choice: longest, then highest priority, then leftmost."""
     taken = taken if taken is not None else SpanSet()
     chosen: list[Mention] = []
-    ordered = sorted(candidates, key=lambda m: (-(m.end - m.start), -METHOD_PRIORITY.get(m.method, 0), m.start, m.label))
+    ordered = sorted(candidates, key=lambda m: (-(m.end - m.start), -priorities.get(m.method, 0), m.start, m.label))
     for mention in ordered:
         nestable = mention.method == "gazetteer" and mention.label == "LOC" and not mention.container
         if not taken.overlaps(mention.start, mention.end, nestable):
@@ -79,11 +80,12 @@ def select(candidates: Iterable[Mention], taken: SpanSet | None = None) -> list[
     return chosen
 
 
-def merge(candidates: list[Mention]) -> list[Mention]:
-    """Apply the policy above; the result is sorted by position."""
+def merge(candidates: list[Mention], priorities: Mapping[str, int]) -> list[Mention]:
+    """Apply the policy above (``priorities``: method -> priority); the result is sorted by position."""
     promoted = _organizations_named_after_places(candidates)
+    tier = {id(m): TRUSTED if id(m) in promoted else min(priorities.get(m.method, 0), TRUSTED) for m in candidates}
     taken = SpanSet()
-    kept = select((m for m in candidates if m.method in TRUSTED or id(m) in promoted), taken)
-    kept += select((m for m in candidates if m.method == "model" and id(m) not in promoted), taken)
-    kept += select((m for m in candidates if m.method not in TRUSTED and m.method != "model"), taken)
+    kept: list[Mention] = []
+    for level in (TRUSTED, MODEL, 0):
+        kept += select((m for m in candidates if tier[id(m)] == level), priorities, taken)
     return sorted(kept, key=lambda m: (m.start, m.end))

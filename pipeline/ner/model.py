@@ -119,6 +119,8 @@ class Model:
     """The shipped BiLSTM-CRF (:mod:`pipeline.ner.bilstm`) behind the pipeline component interface."""
 
     name = "model"
+    method = "model"
+    priority = 1  # fills the gaps curated knowledge leaves
 
     def __init__(self, path: str | Path | None = None, tokenizer: Tokenizer | None = None):
         self.path = Path(path) if path else resource_paths().model

@@ -63,6 +63,8 @@ class TitleRule:
     """Person names after titles and roles, skipping the role's affiliation. ``method="rule"``."""
 
     name = "titles"
+    method = "rule"
+    priority = 2
 
     def __init__(self, tokenizer: Tokenizer, stats: NameStats | None = None):
         self.stats = stats or default_name_stats()
@@ -76,6 +78,7 @@ class TitleRule:
         tokens = view.tokens
         norms = [t.norm for t in tokens]
         starts_at = {view.token_at(m.start): view.token_at(m.end - 1) for m in found}
+        covered = {k for first, last in starts_at.items() for k in range(first + 1, last + 1)}  # never start inside a name
         out: list[Mention] = []
         i = 0
         while i < len(tokens):
@@ -84,7 +87,7 @@ class TitleRule:
                 i += 1
                 continue
             first = self._skip_affiliation(view, norms, cue_end, starts_at)
-            last = self._name_end(view, first)
+            last = None if first in covered else self._name_end(view, first)
             if last is not None:
                 out.append(view.mention(first, last, "PER", "rule", 0.85))
                 i = last + 1
@@ -107,8 +110,9 @@ class TitleRule:
             if k in starts_at:
                 k = starts_at[k] + 1
             elif token.is_clitic:
-                # "ل" / "لل" govern the next word ("لعمليات السلام"): skip both.
-                k += 2 if norm.endswith("ل") else 1
+                # "ل" / "لل" govern the next word ("لعمليات السلام"): skip both — or the whole
+                # name that starts there ("لحزب الله").
+                k = starts_at[k + 1] + 1 if k + 1 in starts_at else k + (2 if norm.endswith("ل") else 1)
             elif norm.startswith("ال") and not self._name_like(norm, definite_ok=False):
                 k += 1
             elif norm in AFFILIATION_WORDS or norm in GEO_WORDS or norm in self.cue_words or token.text in "\"'-":
@@ -164,6 +168,8 @@ class KunyaRule:
     """"أبو/أم" + a known first name (+ a definite laqab): "أبو بكر البغدادي". ``method="rule"``."""
 
     name = "kunya"
+    method = "rule"
+    priority = 2
 
     def __init__(self, stats: NameStats | None = None):
         self.stats = stats or default_name_stats()
@@ -189,6 +195,8 @@ class ResolutionRule:
     """Numbered resolutions: "القرار 1701", "قرار مجلس الأمن رقم 2254". ``method="rule"``, RES."""
 
     name = "resolutions"
+    method = "rule"
+    priority = 2
     max_gap = 8
 
     def __call__(self, view: DocView, found: list[Mention]) -> list[Mention]:
@@ -250,6 +258,8 @@ class OrganizationRule:
     """Institution-noun names ("وزارة العدل", "الجيش اللبناني"). ``method="rule"``, ORG."""
 
     name = "organizations"
+    method = "rule"
+    priority = 2
 
     def __call__(self, view: DocView, found: list[Mention]) -> list[Mention]:
         tokens = view.tokens

@@ -317,13 +317,14 @@ def cmd_nils(gold: GoldSet, args) -> None:
 
 
 def cmd_build(gold: GoldSet, args) -> None:
+    """Sheets -> the set's split files, or (``--out FILE``) one file with every sheet's article."""
     by_file: dict[Path, list[dict]] = defaultdict(list)
     for n, article, mentions in all_sheets(gold, args.sheets):
         record = {"id": article["id"], "outlet": article["outlet"]}
         if gold.name == "news_gold":
             record["category"] = article["category"]
         record |= {"text": article["text"], "mentions": mentions}
-        by_file[gold.output_of(article)].append(record)
+        by_file[args.out or gold.output_of(article)].append(record)
     for path, records in by_file.items():
         path.parent.mkdir(parents=True, exist_ok=True)
         with open(path, "w", encoding="utf-8", newline="\n") as f:
@@ -394,8 +395,9 @@ def main() -> None:
     for name in ("show", "check"):
         commands.add_parser(name).add_argument("n", type=int)
     commands.add_parser("kb").add_argument("words", nargs="+")
-    for name in ("nils", "build", "sheets"):
+    for name in ("nils", "sheets"):
         commands.add_parser(name)
+    commands.add_parser("build").add_argument("--out", type=Path, help="one file for all sheets (not the splits)")
     commands.add_parser("agree").add_argument("other", type=Path)
     args = parser.parse_args()
     gold = SETS[args.set]
