@@ -41,12 +41,14 @@ class Analyzer:
     _export = staticmethod(unit_output)
 
     def __init__(self, gazetteers: Sequence[str | Path] = (), gazetteer_dir: Path | None = None,
-                 components: tuple[str, ...] = DEFAULT_COMPONENTS):
+                 components: tuple[str, ...] = DEFAULT_COMPONENTS, without_entities: Iterable[str] = ()):
         self.paths = resource_paths()
         self.paths.check()
         # what a worker process needs to build the same analyzer (pipeline.engines.dask)
-        self.settings = dict(gazetteers=tuple(gazetteers), gazetteer_dir=gazetteer_dir, components=components)
-        self.gazetteer = load_gazetteer(gazetteer_dir, gazetteers)
+        without = tuple(sorted(without_entities))
+        self.settings = dict(gazetteers=tuple(gazetteers), gazetteer_dir=gazetteer_dir, components=components,
+                             without_entities=without)
+        self.gazetteer = load_gazetteer(gazetteer_dir, gazetteers).without(without)
         self.tokenizer = Tokenizer(Lexicon.load(self.paths.lexicon))
         self.recognizer = Recognizer(self.gazetteer, self.tokenizer, components)
         self.linker = Linker(self.gazetteer)
@@ -54,7 +56,7 @@ class Analyzer:
 
     def fingerprint(self, options: str = "") -> str:
         """Identifies what the tables depend on: code version, resources, components, options."""
-        digest = hashlib.sha256(f"{__version__}\n{self.components}\n{options}\n".encode())
+        digest = hashlib.sha256(f"{__version__}\n{self.components}\n{self.settings['without_entities']}\n{options}\n".encode())
         resources = dict.fromkeys(self.paths.files() + list(self.gazetteer.files))
         for path in resources:
             digest.update(f"{path.name}\t{sha256_file(str(path))}\n".encode())

@@ -14,7 +14,7 @@ The CLI, the evaluation commands and the tests go through this API.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Sequence
+from typing import Iterable, Sequence
 
 from pipeline.analyzer import Analyzer
 from pipeline.doc import Doc, Span, to_frames
@@ -23,10 +23,14 @@ from pipeline.ner import DEFAULT_COMPONENTS
 __all__ = ["Analyzer", "Doc", "Span", "load", "to_frames"]
 
 
-def load(gazetteers: Sequence[str | Path] = (), *, components: tuple[str, ...] = DEFAULT_COMPONENTS) -> Analyzer:
+def load(gazetteers: Sequence[str | Path] = (), *, components: tuple[str, ...] = DEFAULT_COMPONENTS,
+         without_entities: Iterable[str] = ()) -> Analyzer:
     """The analyzer with the shipped knowledge base and model; ``gazetteers`` adds user files or folders.
+
+    ``components`` picks NER components by registry name (``("model",)``: the model alone);
+    ``without_entities`` drops knowledge-base entries by id (to measure names the KB lacks).
 
     Raises :class:`~pipeline.resources.ResourceError` when a shipped resource is missing and
     :class:`~pipeline.kb.gazetteer.GazetteerError` when a gazetteer file is invalid.
     """
-    return Analyzer(gazetteers=gazetteers, components=components)
+    return Analyzer(gazetteers=gazetteers, components=components, without_entities=without_entities)

@@ -88,17 +88,24 @@ def tag_conll(in_path: Path, out_path: Path, model_path: Path | None, system: st
 
 
 @click.command()
-@click.option("--conll", "conll_paths", multiple=True, required=True,
-              type=click.Path(exists=True, path_type=Path),
+@click.option("--conll", "conll_paths", multiple=True, type=click.Path(exists=True, path_type=Path),
               help="Gold CoNLL file or folder of *.txt files (repeatable); a `token gold predicted` file is scored as is.")
+@click.option("--gold", "gold_path", type=click.Path(exists=True, path_type=Path),
+              help="Gold news articles (data/news_gold/dev.jsonl, or a folder): the NER stage, the stage with the "
+                   "gold's KB entities removed (names outside the KB) and the model alone, exact and relaxed.")
 @click.option("--json", "json_path", type=click.Path(dir_okay=False, path_type=Path), help="Also write the scores as JSON.")
 @model_option
 @system_option
-def evaluate(conll_paths: tuple[Path, ...], json_path: Path | None, model_path: Path | None, system: str) -> None:
-    """Entity-level precision, recall and F1 of the model on gold CoNLL data (conlleval style).
-
-    Exact span and type; an orphan I- tag starts an entity. Per type and micro-averaged.
-    """
+def evaluate(conll_paths: tuple[Path, ...], gold_path: Path | None, json_path: Path | None, model_path: Path | None,
+             system: str) -> None:
+    """Entity-level precision, recall and F1 on gold data: CoNLL files (the model or the stage on
+    given tokens, conlleval style: exact span and type, an orphan I- tag starts an entity) or
+    gold news articles (--gold: spans in running text, exact and relaxed)."""
+    if gold_path is not None:
+        _evaluate_gold(gold_path, json_path)
+        return
+    if not conll_paths:
+        raise click.UsageError("give --conll FILE or --gold FILE")
     from pipeline.ner.conll import read_conll
     from pipeline.ner.evaluate import Scores, read_tagged, write_json
 
@@ -129,4 +136,23 @@ def evaluate(conll_paths: tuple[Path, ...], json_path: Path | None, model_path: 
     if json_path:
         write_json(scores, json_path, files=[str(p) for p in files], system=system,
                    model=str(model.path) if model is not None and hasattr(model, "path") else None)
+        click.echo(f"scores: {json_path}")
+
+
+def _evaluate_gold(gold_path: Path, json_path: Path | None) -> None:
+    import json
+
+    from pipeline.gold import GoldError
+    from pipeline.ner.gold_eval import evaluate_gold, table
+
+    started = time.perf_counter()
+    try:
+        results = evaluate_gold(gold_path)
+    except GoldError as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo(table(results))
+    click.echo(f"({time.perf_counter() - started:.1f} s)")
+    if json_path:
+        data = {"gold": str(gold_path), "systems": {name: scores.as_dict() for name, scores in results.items()}}
+        json_path.write_text(json.dumps(data, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
         click.echo(f"scores: {json_path}")

@@ -80,12 +80,21 @@ class Gazetteer:
 
     entries: dict[str, Entry] = field(default_factory=dict)
     files: list[Path] = field(default_factory=list)
+    removed: frozenset[str] = frozenset()  # entries dropped from what the files define (see without())
 
     def __len__(self) -> int:
         return len(self.entries)
 
     def get(self, entry_id: str) -> Entry | None:
         return self.entries.get(entry_id)
+
+    def without(self, entry_ids: Iterable[str]) -> "Gazetteer":
+        """This knowledge base minus some entries (evaluation of names the KB does not hold)."""
+        drop = set(entry_ids)
+        if not drop:
+            return self
+        return Gazetteer({k: e for k, e in self.entries.items() if k not in drop}, list(self.files),
+                         self.removed | frozenset(drop))
 
     def by_folded_name(self) -> dict[str, list[str]]:
         """Folded surface form -> ids of entries that have it (for linking by name)."""

@@ -8,6 +8,7 @@ the stem and never includes the attached و ف ب ل ك.
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, field
 
 from pipeline.lang.arabic import FUNCTION_WORDS, fold, is_arabic_word, proclitic_analyses
@@ -103,8 +104,10 @@ class GazetteerMatcher:
 
     def __init__(self, gazetteer: Gazetteer, tokenizer: Tokenizer):
         self.gazetteer = gazetteer
-        self.index = cached("alias-index", [*gazetteer.files, tokenizer.lexicon.path],
-                            lambda: build_index(gazetteer, tokenizer))
+        kind = "alias-index"
+        if gazetteer.removed:
+            kind += "-without-" + hashlib.sha256("\n".join(sorted(gazetteer.removed)).encode()).hexdigest()[:12]
+        self.index = cached(kind, [*gazetteer.files, tokenizer.lexicon.path], lambda: build_index(gazetteer, tokenizer))
         self._user_files = {str(path) for path in gazetteer.files if path.parent.name != "core"}
 
     def __call__(self, view: DocView, found: list[Mention]) -> list[Mention]:
