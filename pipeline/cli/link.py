@@ -1,5 +1,5 @@
 """CLI subcommand ``link-eval`` (wired in ``pipeline/cli/__init__.py``): the linking evaluation of
-:mod:`pipeline.link.evaluate` on a gold file such as ``data/linking_dev/gold.jsonl``."""
+:mod:`pipeline.link.evaluate` on a gold file such as ``data/news_gold/dev.jsonl``."""
 
 from __future__ import annotations
 
@@ -19,7 +19,7 @@ def link_eval(gold_path: Path, json_path: Path | None) -> None:
 
     \b
     GOLD: JSON lines {"id", "outlet", "text", "mentions": [{"start", "end", "text",
-    "label", "entity"}]}, entity a KB id or NIL:<name> (data/linking_dev/README.md).
+    "label", "entity"}]}, entity a KB id or NIL:<name> (data/news_gold/README.md).
     Reports mention detection P/R/F1 (exact span and label), linking P/R/F1 (exact span and
     same entity; NIL gold = any local id), linking accuracy on the gold mentions whose span
     was found (all, KB, NIL, ambiguous names), and B-cubed over those mentions.

@@ -1,4 +1,4 @@
-"""Annotation sheets for the gold sets (data/news_gold/, data/linking_dev/): sheets in, JSONL out.
+"""Annotation sheets for the news gold corpus (data/news_gold/): sheets in, JSONL out.
 
 A *sheet* is the editable form of one article's gold mentions: one tab-separated line per
 mention, in reading order, ``surface<TAB>LABEL<TAB>entity``. Offsets are found, not typed: each
@@ -16,7 +16,7 @@ starting with ``#`` are comments.
     python scripts/annotation/sheets.py sheets             # the set's JSONL files -> sheets (to edit them again)
     python scripts/annotation/sheets.py agree OTHER_SHEETS # agreement of two annotations of the same articles
 
-Options (before the command): ``--set news_gold|linking_dev`` (default news_gold) and
+Options (before the command): ``--set news_gold`` (the only set) and
 ``--sheets DIR`` (default ``.cache/<set>/sheets``).
 """
 
@@ -57,8 +57,6 @@ SETS = {
     "news_gold": GoldSet("news_gold", ("PER", "LOC", "ORG", "MISC", "RES"), ROOT / ".cache/news_gold/articles.jsonl",
                          tuple(ROOT / f"data/news_gold/{s}.jsonl" for s in ("train", "dev", "test")),
                          ROOT / "data/news_gold/selection.tsv"),
-    "linking_dev": GoldSet("linking_dev", ("PER", "LOC", "ORG", "RES"), ROOT / ".cache/linking_dev/articles.jsonl",
-                           (ROOT / "data/linking_dev/gold.jsonl",), ROOT / "data/linking_dev/selection.tsv"),
 }
 
 

@@ -2,7 +2,7 @@
 
 Reads only the Apache-licensed ANT part of ``news_unlabeled`` (ids not starting with
 ``saudinewsnet:``), never a record listed in its ``RESERVED.txt`` (filtered by id, unread), and
-no article of the linking dev set (``data/linking_dev/selection.tsv``) or a near-duplicate of one.
+no article of the former linking dev set (``data/news_gold/linking_dev_selection.tsv``) or a near-duplicate of one.
 The procedure, also described in data/news_gold/README.md:
 
 1. pool: every ANT outlet and category; 80-700 whitespace words; at least half the letters
@@ -40,7 +40,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 OUT_DIR = ROOT / "data" / "news_gold"
 ARTICLES = ROOT / ".cache" / "news_gold" / "articles.jsonl"
-LINKING_DEV = ROOT / "data" / "linking_dev" / "selection.tsv"
+LINKING_DEV = ROOT / "data" / "news_gold" / "linking_dev_selection.tsv"
 SEED = 20261201
 TOTAL = 330
 MIN_PER_CELL = 4

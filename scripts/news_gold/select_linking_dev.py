@@ -1,8 +1,8 @@
-"""Select the ~30 real news articles of the linking dev set (data/linking_dev/), reproducibly.
+"""Select the 32 articles of the former linking dev set, reproducibly (now the last 32 of the news gold dev split).
 
 Only the Apache-licensed ANT part of ``news_unlabeled`` is read (ids not starting with
 ``saudinewsnet:``, which may not be shipped). The procedure, also described in
-data/linking_dev/README.md:
+data/news_gold/README.md:
 
 1. pool: outlets SkyNews, Alarabia, BBC, CNN, France24, JawharaFM; categories politic,
    middleEast, internationalNews; 150-500 whitespace words; near-duplicates (same first 200
@@ -20,9 +20,9 @@ data/linking_dev/README.md:
    resolution): the first ``RESOLUTION_TARGET`` articles in shuffled order, from different
    outlets, that cite a numbered Security Council resolution.
 
-Writes data/linking_dev/selection.tsv (id, outlet, category, words, reason) and the annotation
-input .cache/linking_dev/articles.jsonl (id, outlet, category, text; the texts ship in gold.jsonl).
-Usage: python scripts/linking_dev/select_articles.py [NEWS_DIR]
+Writes data/news_gold/linking_dev_selection.tsv (id, outlet, category, words, reason) and the annotation
+input .cache/linking_dev/articles.jsonl (id, outlet, category, text; the texts ship in data/news_gold/dev.jsonl).
+Usage: python scripts/news_gold/select_linking_dev.py [NEWS_DIR]
 """
 
 from __future__ import annotations
@@ -36,8 +36,8 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
-OUT_DIR = ROOT / "data" / "linking_dev"
-ARTICLES = ROOT / ".cache" / "linking_dev" / "articles.jsonl"
+OUT_DIR = ROOT / "data" / "news_gold"
+ARTICLES = ROOT / ".cache" / "linking_dev" / "articles.jsonl"  # only for the historical annotation
 SEED = 20250217
 OUTLETS = ("SkyNews", "Alarabia", "BBC", "CNN", "France24", "JawharaFM")
 CATEGORIES = frozenset({"politic", "middleEast", "internationalNews"})
@@ -155,8 +155,8 @@ def main() -> None:
 
     OUT_DIR.mkdir(parents=True, exist_ok=True)
     chosen.sort(key=lambda rc: (OUTLETS.index(rc[0]["outlet"]), rc[0]["id"]))
-    with open(OUT_DIR / "selection.tsv", "w", encoding="utf-8", newline="\n") as out:
-        out.write(f"# pool {len(pool)} articles, seed {SEED}; scripts/linking_dev/select_articles.py\n")
+    with open(OUT_DIR / "linking_dev_selection.tsv", "w", encoding="utf-8", newline="\n") as out:
+        out.write(f"# pool {len(pool)} articles, seed {SEED}; scripts/news_gold/select_linking_dev.py\n")
         out.write("id\toutlet\tcategory\twords\treason\n")
         for r, reason in chosen:
             out.write(f"{r['id']}\t{r['outlet']}\t{r['category']}\t{len(r['text'].split())}\t{reason}\n")
