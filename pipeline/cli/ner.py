@@ -15,11 +15,12 @@ import click
 UNKNOWN_GOLD = "_"  # written in the gold column when the input had no tag column
 
 
-def _model(model_path: Path | None):
+def _model(model_path: Path | None, convention: str = "anercorp"):
     from pipeline.ner.model import Model, ModelError
+    from pipeline.ner.student import ANERCORP, NEWS
 
     try:
-        return Model(model_path)
+        return Model(model_path, convention=ANERCORP if convention == "anercorp" else NEWS)
     except ModelError as exc:
         raise click.ClickException(str(exc)) from exc
 
@@ -47,10 +48,16 @@ system_option = click.option("--system", type=click.Choice(["model", "stage"]), 
                                   "model, merge, coreference) as the pipeline runs it.")
 
 
-def _tagger(system: str, model_path: Path | None):
+convention_option = click.option(
+    "--convention", type=click.Choice(["anercorp", "news"]), default="anercorp", show_default=True,
+    help="Annotation convention the model follows: ANERcorp's (for ANERcorp-style CoNLL files) or the "
+         "pipeline's own (data/news_gold/GUIDELINES.md); the model learned both. The stage always uses news.")
+
+
+def _tagger(system: str, model_path: Path | None, convention: str = "anercorp"):
     """Something with ``tag_sentences``: the model, or the NER stage built around it."""
     if system == "model":
-        return _model(model_path)
+        return _model(model_path, convention)
     from pipeline.kb.gazetteer import load_gazetteer
     from pipeline.ner import Recognizer
     from pipeline.ner.stage_tagger import StageTagger
@@ -65,7 +72,8 @@ def _tagger(system: str, model_path: Path | None):
 @click.argument("out_path", metavar="OUT", type=click.Path(dir_okay=False, writable=True, path_type=Path))
 @model_option
 @system_option
-def tag_conll(in_path: Path, out_path: Path, model_path: Path | None, system: str) -> None:
+@convention_option
+def tag_conll(in_path: Path, out_path: Path, model_path: Path | None, system: str, convention: str) -> None:
     """Tag the tokens of a CoNLL file (`token [TAG]` lines, blank line between sentences).
 
     Writes `token gold predicted` lines (gold mapped to PER/LOC/ORG/MISC, or `_` where IN
@@ -74,7 +82,7 @@ def tag_conll(in_path: Path, out_path: Path, model_path: Path | None, system: st
     from pipeline.ner.conll import read_conll
 
     sentences = list(read_conll(in_path))
-    model = _tagger(system, model_path)
+    model = _tagger(system, model_path, convention)
     started = time.perf_counter()
     predicted = model.tag_sentences([[token for token, _ in s] for s in sentences])
     seconds = time.perf_counter() - started
@@ -96,8 +104,9 @@ def tag_conll(in_path: Path, out_path: Path, model_path: Path | None, system: st
 @click.option("--json", "json_path", type=click.Path(dir_okay=False, path_type=Path), help="Also write the scores as JSON.")
 @model_option
 @system_option
+@convention_option
 def evaluate(conll_paths: tuple[Path, ...], gold_path: Path | None, json_path: Path | None, model_path: Path | None,
-             system: str) -> None:
+             system: str, convention: str) -> None:
     """Entity-level precision, recall and F1 on gold data: CoNLL files (the model or the stage on
     given tokens, conlleval style: exact span and type, an orphan I- tag starts an entity) or
     gold news articles (--gold: spans in running text, exact and relaxed)."""
@@ -121,7 +130,7 @@ def evaluate(conll_paths: tuple[Path, ...], gold_path: Path | None, json_path: P
                 scores.add(gold, pred)
             continue
         sentences = list(read_conll(path))
-        model = model or _tagger(system, model_path)
+        model = model or _tagger(system, model_path, convention)
         started = time.perf_counter()
         predicted = model.tag_sentences([[token for token, _ in s] for s in sentences])
         seconds += time.perf_counter() - started

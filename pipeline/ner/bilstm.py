@@ -415,7 +415,7 @@ class Ensemble:
         return [labels for labels, _ in self.tag_with_confidence(sentences, confidence=False)]
 
     def tag_with_confidence(self, sentences: Sequence[tuple[list[str], list[str], list[bool]]],
-                            confidence: bool = True) -> list[tuple[list[str], list[float]]]:
+                            confidence: bool = True, convention: int = 1) -> list[tuple[list[str], list[float]]]:
         """Labels of each sentence, and for each token the CRF probability of its label.
 
         The probability is the marginal of the (averaged) CRF at that position: how sure the

@@ -25,6 +25,7 @@ from typing import Iterable, Sequence
 from pipeline.lang.arabic import fold, is_arabic_word, nationality
 from pipeline.ner.base import DocView
 from pipeline.ner.bilstm import Ensemble, Network
+from pipeline.ner.student import NEWS, StudentNetwork
 from pipeline.ner.conll import spans as tag_spans
 from pipeline.tokenize import Tokenizer
 from pipeline.resources import resource_paths
@@ -122,8 +123,9 @@ class Model:
     method = "model"
     priority = 1  # fills the gaps curated knowledge leaves
 
-    def __init__(self, path: str | Path | None = None, tokenizer: Tokenizer | None = None):
+    def __init__(self, path: str | Path | None = None, tokenizer: Tokenizer | None = None, convention: int = NEWS):
         self.path = Path(path) if path else resource_paths().model
+        self.convention = convention  # which annotation convention the network follows (see student.py)
         self.network = _load(str(self.path))
         self.tokenizer = tokenizer or Tokenizer()
 
@@ -147,6 +149,7 @@ class Model:
 
     # -- pre-tokenized input --------------------------------------------------------------
     def tag_sentences(self, sentences: Iterable[Sequence[str]], window: int = CONSISTENCY_WINDOW) -> list[list[str]]:
+        """IOB2 tags for each given token of each sentence (no re-tokenization), in ``self.convention``."""
         """IOB2 tags for each given token of each sentence (no re-tokenization)."""
         sentences = [list(s) for s in sentences]
         segs = [segment(s, self.tokenizer) for s in sentences]
@@ -190,7 +193,7 @@ class Model:
         for batch in _batches(windows, [min(len(words[i]) - s, MAX_SENTENCE_TOKENS) for i, s in windows]):
             cut = [slice(s, s + MAX_SENTENCE_TOKENS) for _, s in batch]
             tagged = self.network.tag_with_confidence(
-                [(words[i][c], norms[i][c], clitic[i][c]) for (i, _), c in zip(batch, cut)])
+                [(words[i][c], norms[i][c], clitic[i][c]) for (i, _), c in zip(batch, cut)], convention=self.convention)
             for (i, start), (window_tags, window_confidence) in zip(batch, tagged):
                 spans[i] += [(start + a, start + b, label) for a, b, label in tag_spans(window_tags)]
                 confidence[i][start:start + len(window_confidence)] = window_confidence
@@ -255,8 +258,13 @@ def propagate(norms: list[list[str]], clitic: list[list[bool]], spans: list[list
 
 
 @lru_cache(maxsize=4)
-def _load(path: str) -> Ensemble:
+def _load(path: str) -> Ensemble | StudentNetwork:
     folder = Path(path)
+    if (folder / StudentNetwork.GRAPH).exists():
+        try:
+            return StudentNetwork(folder)
+        except Exception as exc:  # onnxruntime reports a broken graph in its own exception types
+            raise ModelError(f"unreadable NER model at {path} ({exc}): run `make train`") from exc
     if not any(folder.glob(Ensemble.PATTERN)):
         raise ModelError(f"no NER model at {path}: run `make train` (or pass another path)")
     # One BLAS thread: the matrices are small, and parallelism comes from worker processes
