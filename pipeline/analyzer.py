@@ -22,7 +22,7 @@ from pipeline.kb.gazetteer import load_gazetteer
 from pipeline.link import Linker
 from pipeline.ner import DEFAULT_COMPONENTS, Recognizer
 from pipeline.resources import resource_paths
-from pipeline.tokenize import Lexicon, Tokenizer
+from pipeline.tokenize import Lexicon, Tokenizer, protected_names
 from pipeline.doc import Doc
 from pipeline.engines.local import map_items
 from pipeline.types import CleanDocument, DocumentResult, PipelineError, RawInput, TokenizedDocument, document_id
@@ -49,7 +49,7 @@ class Analyzer:
         self.settings = dict(gazetteers=tuple(gazetteers), gazetteer_dir=gazetteer_dir, components=components,
                              without_entities=without)
         self.gazetteer = load_gazetteer(gazetteer_dir, gazetteers).without(without)
-        self.tokenizer = Tokenizer(Lexicon.load(self.paths.lexicon))
+        self.tokenizer = Tokenizer(Lexicon.load(self.paths.lexicon), _protected_names(self.gazetteer, self.paths))
         self.recognizer = Recognizer(self.gazetteer, self.tokenizer, components)
         self.linker = Linker(self.gazetteer)
         self.components = components
@@ -146,6 +146,16 @@ class Timed:
 
     def __getattr__(self, name: str):
         return getattr(self._function, name)
+
+
+def _protected_names(gazetteer, paths) -> frozenset[str]:
+    """:func:`~pipeline.tokenize.protected_names` of this knowledge base, through the disk cache."""
+    from pipeline.cache import cached
+
+    kind = "protected-names" + ("-without-" + str(len(gazetteer.removed)) if gazetteer.removed else "")
+    from pipeline.tokenize import FIRST_NAMES
+
+    return cached(kind, [*gazetteer.files, paths.name_stats, FIRST_NAMES], lambda: protected_names(gazetteer))
 
 
 def _describe(exc: BaseException) -> str:

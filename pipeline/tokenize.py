@@ -17,6 +17,7 @@ import regex
 
 from pipeline.lang.arabic import fold, is_arabic_word, proclitic_analyses
 from pipeline.cache import cached
+from pipeline.lang.names import NameStats, default_name_stats
 from pipeline.resources import resource_paths
 from pipeline.types import CleanDocument, Sentence, Token, TokenizedDocument
 
@@ -53,11 +54,41 @@ class Lexicon:
         return self.counts.get(folded, 0)
 
 
-class Tokenizer:
-    """Callable stage: ``Tokenizer()(doc) -> TokenizedDocument``."""
+PROCLITIC_LETTERS = tuple("وفبلك")
+FIRST_NAMES = Path(__file__).resolve().parent / "lang" / "data" / "first_names.txt"
 
-    def __init__(self, lexicon: Lexicon | None = None):
+
+def protected_names(gazetteer=None, stats: NameStats | None = None) -> frozenset[str]:
+    """Folded words never split, although a proclitic letter starts them: names ("فيصل", "فراس",
+    "وليد") whose remainder is a common word ("يصل" arrives, "راس" head). They are every word of a
+    knowledge-base person's name, every one-word knowledge-base name, every word the gold corpora
+    saw at least as often inside a person's name as outside, and the curated given names of
+    ``lang/data/first_names.txt``."""
+    from pipeline.kb.gazetteer import load_gazetteer
+
+    gazetteer = gazetteer if gazetteer is not None else load_gazetteer()
+    stats = stats or default_name_stats()
+    words = {w for w, (person, total) in stats.counts.items() if person and 2 * person >= total}
+    words |= {fold(line.strip()) for line in FIRST_NAMES.read_text(encoding="utf-8").splitlines()
+              if line.strip() and not line.startswith("#")}
+    for entry in gazetteer.entries.values():
+        for form in entry.surface_forms:
+            folded = fold(form).split()
+            if entry.label == "PER" or len(folded) == 1:
+                words.update(folded)
+    return frozenset(w for w in words if w.startswith(PROCLITIC_LETTERS) and len(w) > MIN_STEM_CHARS)
+
+
+class Tokenizer:
+    """Callable stage: ``Tokenizer()(doc) -> TokenizedDocument``.
+
+    ``names``: folded words never split (default: :func:`protected_names` of the shipped
+    knowledge base and name statistics).
+    """
+
+    def __init__(self, lexicon: Lexicon | None = None, names: frozenset[str] | None = None):
         self.lexicon = lexicon or _default_lexicon()
+        self.names = names if names is not None else _default_names()
         self._split_cache: dict[str, tuple[int, str] | None] = {}
         self._analysis_cache: dict[str, tuple[str, tuple[int, str] | None]] = {}
 
@@ -101,7 +132,7 @@ class Tokenizer:
 
     def _decide(self, word: str) -> tuple[int, str] | None:
         folded = fold(word)
-        if folded in NEVER_SPLIT:
+        if folded in NEVER_SPLIT or folded in self.names:
             return None
         whole = self.lexicon.count(folded)
         for cut, stem in proclitic_analyses(word):
@@ -149,6 +180,16 @@ def _is_inner_period(tokens: list[Token], i: int, gap: str) -> bool:
     if not gap and before.text.isdigit() and after.text.isdigit():
         return True
     return before.end == tokens[i].start and len(before.text) == 1 and before.text.isalpha()
+
+
+@lru_cache(maxsize=1)
+def _default_names() -> frozenset[str]:
+    from pipeline.cache import cached
+
+    paths = resource_paths()
+    from pipeline.kb.gazetteer import gazetteer_files
+
+    return cached("protected-names", [*gazetteer_files(), paths.name_stats, FIRST_NAMES], protected_names)
 
 
 @lru_cache(maxsize=1)

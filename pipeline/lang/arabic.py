@@ -107,11 +107,21 @@ def proclitic_analyses(word: str) -> tuple[tuple[int, str], ...]:
     return tuple(out)
 
 
+# A noun with a possessive pronoun after teh marbuta ("ولايته" his term, "حكومتها" its government):
+# never part of a name.
+_PRONOUN_SUFFIXES = tuple(fold(s) for s in "ته تها تهم تهما تكم تنا".split())
+
+
+def has_pronoun_suffix(norm: str) -> bool:
+    """A folded word that ends in teh marbuta + a possessive pronoun (at least two letters before)."""
+    return any(norm.endswith(s) and len(norm) - len(s) >= 2 for s in _PRONOUN_SUFFIXES)
+
+
 # Function words that never start or continue a name (used by rules and coreference).
 FUNCTION_WORDS = frozenset(
     fold(w)
     for w in """
-    في من على إلى الى عن مع أن ان إن لا لم لن ما هذا هذه ذلك تلك الذي التي الذين اللذين
+    في من إلى الى عن مع أن ان إن لا لم لن ما هذا هذه ذلك تلك الذي التي الذين اللذين
     هو هي هم هما نحن أنا انه إنه أنه بين بعد قبل عند منذ حتى خلال ضد حول دون غير عبر لدى
     كان كانت يكون تكون قد قال قالت وقال وقالت أكد أكدت اكد أضاف أضافت اضاف أعلن أعلنت
     كما كل بعض أي أو ثم بل لكن لكن إذا اذا حيث فيما بينما أمس اليوم غدا أيضا ايضا جدا
@@ -119,6 +129,26 @@ FUNCTION_WORDS = frozenset(
     رئيس وزير نائب قائد زعيم الرئيس الوزير الأمين العام
     """.split()
 )
+
+# The preposition على folds to علي, a common given name: the two are told apart by the written form.
+_ALA = "على"
+
+
+def is_ali(text: str) -> bool:
+    """The given name علي (spelled with ya), whose fold is also the preposition's: corpus statistics
+    on the folded form (mostly the preposition) say nothing about it."""
+    return _FOLD_DELETE_RE.sub("", text) == "علي"
+
+
+def future_verb_stem(norm: str) -> str | None:
+    """The imperfect verb of a future form ("سيزور" -> "يزور"), or ``None``."""
+    return norm[1:] if len(norm) >= 4 and norm[0] == "س" and norm[1] in "يتنا" else None
+
+
+def is_function_word(text: str, norm: str) -> bool:
+    """A function word (never part of a name); the preposition على by its spelling, not its fold."""
+    return norm in FUNCTION_WORDS or _FOLD_DELETE_RE.sub("", text) == _ALA
+
 
 # Titles and roles that announce a person's name (rules tokenize and fold these).
 PERSON_CUES: tuple[str, ...] = tuple(

@@ -18,7 +18,7 @@ from pipeline.ner.coref import PartialNames
 from pipeline.ner.lookup import GazetteerMatcher
 from pipeline.ner.merge import merge
 from pipeline.ner.model import Model
-from pipeline.ner.rules import KunyaRule, OrganizationRule, ResolutionRule, TitleRule
+from pipeline.ner.rules import KunyaRule, OrganizationRule, PatronymicChains, ResolutionRule, TitleRule
 from pipeline.tokenize import Tokenizer
 from pipeline.types import Mention, TokenizedDocument
 
@@ -42,10 +42,11 @@ COMPONENTS: dict[str, ComponentFactory] = {
     "titles": lambda gazetteer, tokenizer: TitleRule(tokenizer),
     "kunya": lambda gazetteer, tokenizer: KunyaRule(),
     "organizations": lambda gazetteer, tokenizer: OrganizationRule(),
+    "chains": lambda gazetteer, tokenizer: PatronymicChains(gazetteer),
     "model": lambda gazetteer, tokenizer: Model(tokenizer=tokenizer),
     "coreference": lambda gazetteer, tokenizer: PartialNames(),
 }
-DEFAULT_COMPONENTS = ("gazetteer", "resolutions", "titles", "kunya", "organizations", "model", "coreference")
+DEFAULT_COMPONENTS = ("gazetteer", "resolutions", "titles", "kunya", "organizations", "model", "chains", "coreference")
 
 
 class Recognizer:

@@ -15,10 +15,9 @@ an occurrence that reads as an adjective agreeing with the noun before it ("ال
 from __future__ import annotations
 
 from pipeline.lang.arabic import FUNCTION_WORDS, fold, nationality, proclitic_analyses
-from pipeline.lang.names import partial_names
 from pipeline.ner.base import DocView
 from pipeline.ner.merge import SpanSet
-from pipeline.ner.rules import NameStats, default_name_stats
+from pipeline.lang.names import NameStats, default_name_stats, partial_names
 from pipeline.types import Mention, Token
 
 MIN_SURNAME_CHARS = 3
@@ -75,10 +74,10 @@ class PartialNames:
     def _lone_word_ok(self, word: str) -> bool:
         if len(word) < MIN_SURNAME_CHARS or word in FUNCTION_WORDS or word in COMPOUND_TAILS:
             return False
+        if word.startswith("ال"):  # the document named the person: trust it (adjectives: see _adjective)
+            return True
         ratio = self.stats.person_ratio(word)
-        if word.startswith("ال"):  # the document named the person: trust it unless the word is rarely a name
-            return ratio is None or ratio >= 0.05
-        return ratio is None or ratio >= 0.2
+        return ratio is None or ratio >= 0.2  # an indefinite surname that is mostly a common word ("حسن")
 
     @staticmethod
     def _match_at(tokens: list[Token], i: int, partials: dict[str, int]) -> tuple[int, int, int] | None:
@@ -110,4 +109,4 @@ class PartialNames:
             return False
         word, previous = tokens[i].norm, tokens[i - 1].norm
         nisba = nationality(word) is not None or (word.startswith("ال") and word.endswith(("ي", "يه")))
-        return nisba and previous.startswith("ال") and previous not in FUNCTION_WORDS
+        return nisba and previous.startswith("ال")

@@ -15,6 +15,7 @@ from pipeline.lang.arabic import FUNCTION_WORDS, fold, is_arabic_word, proclitic
 from pipeline.cache import cached
 from pipeline.kb.gazetteer import Entry, Gazetteer
 from pipeline.ner.base import DocView
+from pipeline.resources import resource_paths
 from pipeline.tokenize import Tokenizer
 from pipeline.types import Mention
 
@@ -107,7 +108,8 @@ class GazetteerMatcher:
         kind = "alias-index"
         if gazetteer.removed:
             kind += "-without-" + hashlib.sha256("\n".join(sorted(gazetteer.removed)).encode()).hexdigest()[:12]
-        self.index = cached(kind, [*gazetteer.files, tokenizer.lexicon.path], lambda: build_index(gazetteer, tokenizer))
+        inputs = [*gazetteer.files, tokenizer.lexicon.path, resource_paths().name_stats]  # the tokenizer's inputs
+        self.index = cached(kind, inputs, lambda: build_index(gazetteer, tokenizer))
         self._user_files = {str(path) for path in gazetteer.files if path.parent.name != "core"}
 
     def __call__(self, view: DocView, found: list[Mention]) -> list[Mention]:

@@ -8,14 +8,21 @@ part of a person's name); words never seen there (foreign names) are allowed.
 
 from __future__ import annotations
 
-import gzip
-from functools import lru_cache
-from pathlib import Path
 
-from pipeline.lang.arabic import FUNCTION_WORDS, PERSON_CUES, fold, is_arabic_word, nationality
+from pipeline.lang.arabic import (
+    FUNCTION_WORDS,
+    PERSON_CUES,
+    fold,
+    future_verb_stem,
+    has_pronoun_suffix,
+    is_ali,
+    is_arabic_word,
+    is_function_word,
+    nationality,
+)
+from pipeline.lang.names import NameStats, default_name_stats
 from pipeline.ner.base import DocView
 from pipeline.tokenize import Tokenizer
-from pipeline.resources import resource_paths
 from pipeline.types import Mention
 
 MAX_NAME_TOKENS = 4
@@ -31,34 +38,6 @@ NATIONAL_MARKERS = frozenset(fold(w) for w in "لسنة لعام سنة عام".
 UN_MARKERS = frozenset(fold(w) for w in "الأمن الأممي الدولي الأمم".split())
 
 
-class NameStats:
-    """Folded word -> (times part of a person name, times seen) in gold NER corpora."""
-
-    def __init__(self, counts: dict[str, tuple[int, int]]):
-        self.counts = counts
-
-    @classmethod
-    def load(cls, path: Path | None = None) -> "NameStats":
-        path = path or resource_paths().name_stats
-        counts: dict[str, tuple[int, int]] = {}
-        with gzip.open(path, "rt", encoding="utf-8") as lines:
-            for line in lines:
-                if not line.startswith("#"):
-                    word, person, total = line.rstrip("\n").split("\t")
-                    counts[word] = (int(person), int(total))
-        return cls(counts)
-
-    def person_ratio(self, norm: str) -> float | None:
-        """Share of occurrences inside a person name; ``None`` when seen too rarely to say."""
-        person, total = self.counts.get(norm, (0, 0))
-        return person / total if total >= 3 else None
-
-
-@lru_cache(maxsize=1)
-def default_name_stats() -> NameStats:
-    return NameStats.load()
-
-
 class TitleRule:
     """Person names after titles and roles, skipping the role's affiliation. ``method="rule"``."""
 
@@ -68,6 +47,7 @@ class TitleRule:
 
     def __init__(self, tokenizer: Tokenizer, stats: NameStats | None = None):
         self.stats = stats or default_name_stats()
+        self.lexicon = tokenizer.lexicon
         cues = sorted({tuple(t.norm for t in tokenizer.tokenize(c)) for c in PERSON_CUES}, key=len, reverse=True)
         self.cues_by_first: dict[str, list[tuple[str, ...]]] = {}
         for cue in cues:  # longest first within each first word
@@ -134,16 +114,22 @@ class TitleRule:
             if token.text == "-" and not prev.space_after and j + 1 < len(tokens) and not token.space_after:
                 j += 1  # hyphenated surname: هينيس-بلاسخارت
                 continue
-            if token.is_clitic or not is_arabic_word(token.text) or not self._can_continue(token.norm, count, kunya):
+            if token.is_clitic or not is_arabic_word(token.text) or is_function_word(token.text, token.norm) \
+                    or not (is_ali(token.text) or self._can_continue(token.norm, count, kunya)):
                 break
             last, count = j, count + 1
             j += 1
+        while last > first and tokens[last].norm in CHAIN_LINKS | FAMILY_LINKS:
+            last -= 1  # never end on "بن" or "آل": the chain component widens to the whole chain
         if kunya and count < 2:
             return None
         return last
 
     def _can_start(self, norm: str, text: str) -> bool:
-        if not is_arabic_word(text) or len(norm) < 2 or norm in FUNCTION_WORDS or norm in self.cue_words:
+        if is_ali(text):
+            return True
+        if not is_arabic_word(text) or len(norm) < 2 or is_function_word(text, norm) or norm in self.cue_words \
+                or has_pronoun_suffix(norm) or self._future_verb(norm):
             return False
         if norm in KUNYA_WORDS:
             return True
@@ -156,6 +142,11 @@ class TitleRule:
             return True
         # Laqab after a kunya ("أبو مهدي المهندس"), nisba surname ("محمد شياع السوداني").
         return norm.startswith("ال") and (kunya or (count >= 2 and norm.endswith("ي")))
+
+    def _future_verb(self, norm: str) -> bool:
+        """"سيزور": a future verb (its imperfect is a frequent word), not the start of a name."""
+        stem = future_verb_stem(norm)
+        return stem is not None and self.lexicon.count(stem) >= 20 and self.lexicon.count(stem) > self.lexicon.count(norm)
 
     def _name_like(self, norm: str, *, definite_ok: bool) -> bool:
         ratio = self.stats.person_ratio(norm)
@@ -185,7 +176,7 @@ class KunyaRule:
                 continue
             last = i + 1
             nxt = tokens[i + 2] if i + 2 < len(tokens) else None
-            if nxt is not None and not nxt.is_clitic and nxt.norm.startswith("ال") and nxt.norm not in FUNCTION_WORDS:
+            if nxt is not None and not nxt.is_clitic and nxt.norm.startswith("ال") and not is_function_word(nxt.text, nxt.norm):
                 last = i + 2
             out.append(view.mention(i, last, "PER", "rule", 0.75))
         return out
@@ -254,8 +245,18 @@ NOT_IN_NAMES = frozenset(fold(w) for w in (
     "الشهر العام السنة الليلة الصباح المساء الجديد الجديدة").split())
 
 
+MINISTER_WORDS = frozenset(fold(w) for w in "وزير وزيرة وزيري وزيرا وزراء".split())
+TEAM_HEADS = frozenset(fold(w) for w in "منتخب".split())
+DISCIPLINE = (fold("كرة"), fold("القدم"))
+
+
 class OrganizationRule:
-    """Institution-noun names ("وزارة العدل", "الجيش اللبناني"). ``method="rule"``, ORG."""
+    """Institution-noun names ("وزارة العدل", "الجيش اللبناني") and national teams ("منتخب مصر").
+
+    A minister's portfolio is not an organization: in "وزير الداخلية العراقي" the adjective belongs
+    to the minister and nothing here is an ORG (the text names the ministry as "وزارة الداخلية").
+    ``method="rule"``, ORG.
+    """
 
     name = "organizations"
     method = "rule"
@@ -270,9 +271,12 @@ class OrganizationRule:
             if i in known:
                 i += 1
                 continue
+            portfolio = i > 0 and tokens[i - 1].norm in MINISTER_WORDS
             last = self._named(tokens, i) if tokens[i].norm in NAMED_ORG_HEADS else None
-            if last is None and tokens[i].norm in STATE_HEADS:
+            if last is None and tokens[i].norm in STATE_HEADS and not portfolio:
                 last = self._state(tokens, i)
+            if last is None and tokens[i].norm in TEAM_HEADS:
+                last = self._team(view, tokens, i, found)
             if last is not None:
                 out.append(view.mention(i, last, "ORG", "rule", 0.8))
                 i = last + 1
@@ -294,6 +298,20 @@ class OrganizationRule:
         return last
 
     @staticmethod
+    def _team(view: DocView, tokens, head: int, found: list[Mention]) -> int | None:
+        """"منتخب" + a country the gazetteer found (+ "لكرة القدم"): a national team, one ORG."""
+        country = next((m for m in found if m.label == "LOC" and view.token_at(m.start) == head + 1), None)
+        if country is None:
+            return None
+        last = view.token_at(country.end - 1)
+        after = [t.norm for t in tokens[last + 1:last + 4]]
+        if after[:2] == [fold("لكرة"), DISCIPLINE[1]]:  # "لكرة" left whole by the tokenizer
+            last += 2
+        elif len(after) == 3 and tokens[last + 1].is_clitic and after[0] == fold("ل") and tuple(after[1:]) == DISCIPLINE:
+            last += 3
+        return last
+
+    @staticmethod
     def _state(tokens, head: int) -> int | None:
         """A state institution described by a nationality: "القوات الجوية الروسية"."""
         for j in range(head + 1, min(len(tokens), head + 4)):
@@ -305,4 +323,62 @@ class OrganizationRule:
 
 
 def _plain_word(token) -> bool:
-    return not token.is_clitic and is_arabic_word(token.text) and token.norm not in FUNCTION_WORDS
+    return not token.is_clitic and is_arabic_word(token.text) and not is_function_word(token.text, token.norm)
+
+
+CHAIN_LINKS = frozenset(fold(w) for w in "بن ابن بنت".split())
+FAMILY_LINKS = frozenset(fold(w) for w in "آل".split())
+TWO_WORD_NAME_HEADS = frozenset(fold(w) for w in "عبد أبو ابو".split())
+
+
+class PatronymicChains:
+    """A name with a patronymic chain is one person: "محمد بن سلمان بن عبد العزيز آل سعود".
+
+    A person mention (from the gazetteer or the rules) that a chain continues — "X بن" before
+    it, "بن Y" or "آل Y" after it — is widened to the whole chain. The chain is linked to the
+    knowledge-base person whose name starts it (the longest KB person name at its start:
+    "محمد بن سلمان" -> the crown prince), never to a person named inside it ("سلمان بن عبد
+    العزيز" is his father, the king); with no such name it is left to the linker as a new name.
+    ``method="rule"``.
+    """
+
+    name = "chains"
+    method = "rule"
+    priority = 2
+
+    def __init__(self, gazetteer):
+        self.people = {fold(form): entry.id for entry in gazetteer.entries.values() if entry.label == "PER"
+                       for form in entry.surface_forms}
+
+    def __call__(self, view: DocView, found: list[Mention]) -> list[Mention]:
+        tokens = view.tokens
+        out = []
+        for mention in found:
+            if mention.label != "PER":
+                continue
+            first, last = view.token_at(mention.start), view.token_at(mention.end - 1)
+            while first >= 2 and tokens[first - 1].norm in CHAIN_LINKS and self._name_word(tokens[first - 2]):
+                first -= 2
+                if first >= 1 and tokens[first - 1].norm in TWO_WORD_NAME_HEADS:
+                    first -= 1
+            while last + 2 < len(tokens) and tokens[last + 1].norm in CHAIN_LINKS | FAMILY_LINKS \
+                    and self._name_word(tokens[last + 2]):
+                last += 2
+                if tokens[last].norm in TWO_WORD_NAME_HEADS and last + 1 < len(tokens) and self._name_word(tokens[last + 1]):
+                    last += 1
+            if (first, last) == (view.token_at(mention.start), view.token_at(mention.end - 1)):
+                continue
+            out.append(view.mention(first, last, "PER", self.method, 0.85, kb_id=self._head_person(tokens, first, last)))
+        return out
+
+    @staticmethod
+    def _name_word(token) -> bool:
+        return not token.is_clitic and is_arabic_word(token.text) and not is_function_word(token.text, token.norm)
+
+    def _head_person(self, tokens, first: int, last: int) -> str:
+        """The KB person whose name is the longest run of words starting the chain."""
+        for end in range(last, first, -1):
+            entry_id = self.people.get(" ".join(t.norm for t in tokens[first:end + 1]))
+            if entry_id:
+                return entry_id
+        return ""
