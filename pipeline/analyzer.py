@@ -9,13 +9,14 @@ from __future__ import annotations
 
 import collections
 import hashlib
-import time
-from pathlib import Path
 import itertools
-from typing import Callable, Iterable, Iterator, Sequence
+import time
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from pathlib import Path
 
-from pipeline.version import __version__
 from pipeline.clean import clean
+from pipeline.doc import Doc
+from pipeline.engines.local import map_items
 from pipeline.io.export import UnitOutput, unit_output
 from pipeline.io.inputs import Failure, WorkUnit, read_lazy, sha256_file
 from pipeline.kb.gazetteer import load_gazetteer
@@ -23,9 +24,8 @@ from pipeline.link import Linker
 from pipeline.ner import DEFAULT_COMPONENTS, Recognizer
 from pipeline.resources import resource_paths
 from pipeline.tokenize import Lexicon, Tokenizer, protected_names
-from pipeline.doc import Doc
-from pipeline.engines.local import map_items
 from pipeline.types import CleanDocument, DocumentResult, PipelineError, RawInput, TokenizedDocument, document_id
+from pipeline.version import __version__
 
 
 class Analyzer:

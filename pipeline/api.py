@@ -13,8 +13,8 @@ The CLI, the evaluation commands and the tests go through this API.
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
 from pathlib import Path
-from typing import Iterable, Sequence
 
 from pipeline.analyzer import Analyzer
 from pipeline.doc import Doc, Span, to_frames

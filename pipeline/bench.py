@@ -111,8 +111,8 @@ def report(sample: str, startup: float, staged: dict, runs: list[dict]) -> list[
              "| stage | seconds | words/s | documents/s |", "|---|---:|---:|---:|"]
     for stage in STAGES:
         seconds = staged["stages"].get(stage, 0.0)
-        rate = (lambda n: f"{n / seconds:,.0f}") if seconds else (lambda n: "-")
-        lines.append(f"| {stage} | {seconds:.2f} | {rate(words)} | {rate(documents)} |")
+        rates = [f"{n / seconds:,.0f}" if seconds else "-" for n in (words, documents)]
+        lines.append(f"| {stage} | {seconds:.2f} | {rates[0]} | {rates[1]} |")
     total = sum(staged["stages"].get(s, 0.0) for s in STAGES)
     lines.append(f"| (sum of stages) | {total:.2f} | {words / total:,.0f} | {documents / total:,.0f} |" if total else "")
     lines += ["", "| run | wall s | words/s | documents/s | words per CPU s | cores busy | peak memory |",

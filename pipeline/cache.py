@@ -12,9 +12,10 @@ import hashlib
 import os
 import pickle
 import tempfile
+from collections.abc import Callable, Iterable
 from functools import lru_cache
 from pathlib import Path
-from typing import Callable, Iterable, TypeVar
+from typing import TypeVar
 
 T = TypeVar("T")
 CACHE_DIR = Path(os.environ.get("MENA_NER_CACHE", Path.home() / ".cache" / "mena-ner"))

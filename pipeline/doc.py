@@ -4,8 +4,9 @@
 from __future__ import annotations
 
 import io
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Iterable
+from typing import TYPE_CHECKING
 
 from pipeline.io.export import (
     DOCUMENT_COLUMNS,
@@ -41,7 +42,7 @@ class Span:
     score: float
 
     @classmethod
-    def from_row(cls, row: dict) -> "Span":
+    def from_row(cls, row: dict) -> Span:
         return cls(str(row["doc_id"]), int(row["sentence"]), int(row["start"]), int(row["end"]), str(row["text"]),
                    str(row["label"]), str(row["value"]), str(row["entity_id"]), str(row["wikidata"]),
                    str(row["name_ar"]), str(row["name_en"]), str(row["method"]), float(row["score"]))
@@ -74,7 +75,7 @@ class Doc:
         return [r.error for r in self.results if r.error]
 
 
-def to_frames(docs: Iterable[Doc]) -> dict[str, "pandas.DataFrame"]:
+def to_frames(docs: Iterable[Doc]) -> dict[str, pandas.DataFrame]:
     """``{"documents", "mentions", "entities"}`` DataFrames, with the CSV tables' columns and types."""
     import pandas
 

@@ -8,8 +8,8 @@ into the original decoded file and ``source[a:b]`` is the surface a user sees th
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import Callable, Iterable
 
 import numpy as np
 import regex
@@ -31,7 +31,7 @@ class MappedText:
     ends: np.ndarray
 
     @classmethod
-    def identity(cls, text: str) -> "MappedText":
+    def identity(cls, text: str) -> MappedText:
         idx = np.arange(len(text) + 1, dtype=OFFSET_DTYPE)
         return cls(text, idx, np.minimum(idx + 1, len(text)))
 
@@ -52,7 +52,7 @@ class MappedText:
         ends = np.where(inserted, starts, self.ends[np.maximum(hi - 1, 0)])
         return starts, ends
 
-    def rewrite(self, pattern: regex.Pattern, replace: str | Replacement) -> "MappedText":
+    def rewrite(self, pattern: regex.Pattern, replace: str | Replacement) -> MappedText:
         """Replace every match of ``pattern``; untouched text keeps its 1:1 map.
 
         A replacement of the same length maps character by character; any other length maps
@@ -90,27 +90,27 @@ class MappedText:
             his.append(rng + 1)
         return self._build("".join(pieces), los, his)
 
-    def translate(self, table: dict[int, str | int | None]) -> "MappedText":
+    def translate(self, table: dict[int, str | int | None]) -> MappedText:
         """``str.translate`` restricted to 1:1 replacements, so the map is unchanged."""
         new = self.text.translate(table)
         if len(new) != len(self.text):
             raise ValueError("translate() table must map characters one to one")
         return MappedText(new, self.starts, self.ends)
 
-    def slice(self, start: int, end: int) -> "MappedText":
+    def slice(self, start: int, end: int) -> MappedText:
         """The sub-text ``text[start:end]`` keeping its source spans."""
         starts = np.append(self.starts[start:end], self.ends[end - 1] if end > start else self.starts[start])
         ends = np.append(self.ends[start:end], starts[-1])
         return MappedText(self.text[start:end], starts, ends)
 
-    def strip(self) -> "MappedText":
+    def strip(self) -> MappedText:
         """Without leading and trailing whitespace."""
         left = len(self.text) - len(self.text.lstrip())
         right = len(self.text.rstrip())
         return self.slice(left, max(left, right))
 
     @staticmethod
-    def join(parts: Iterable["MappedText"], separator: str = "\n") -> "MappedText":
+    def join(parts: Iterable[MappedText], separator: str = "\n") -> MappedText:
         """Concatenate parts; each separator maps to the point where the next part starts."""
         parts = list(parts)
         if not parts:
@@ -133,7 +133,7 @@ class MappedText:
         ends.append(last.ends[-1:])
         return MappedText("".join(texts), np.concatenate(starts), np.concatenate(ends))
 
-    def _build(self, text: str, los: list[np.ndarray], his: list[np.ndarray]) -> "MappedText":
+    def _build(self, text: str, los: list[np.ndarray], his: list[np.ndarray]) -> MappedText:
         lo = np.concatenate(los) if los else np.zeros(0, dtype=OFFSET_DTYPE)
         hi = np.concatenate(his) if his else np.zeros(0, dtype=OFFSET_DTYPE)
         starts, ends = self._remap(lo, hi)

@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import collections
 import time
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Iterable, Iterator
 
 from pipeline.analyzer import Analyzer, Timed
 from pipeline.engines.local import map_in_order

@@ -15,9 +15,10 @@ from pathlib import Path
 
 import regex
 
-from pipeline.lang.arabic import fold, is_arabic_word, proclitic_analyses
 from pipeline.cache import cached
+from pipeline.lang.arabic import fold, is_arabic_word, proclitic_analyses
 from pipeline.lang.names import NameStats, default_name_stats
+from pipeline.lang.words import NEVER_SPLIT
 from pipeline.resources import resource_paths
 from pipeline.types import CleanDocument, Sentence, Token, TokenizedDocument
 
@@ -32,10 +33,6 @@ STEM_RATIO = 2.0
 MIN_STEM_COUNT = 5
 MIN_STEM_CHARS = 3  # two-letter stems ("ان", "لا") are function words far more often than names
 CACHED_WORDS = 100_000  # word analyses kept (~35 MB); the most frequent words come early
-NEVER_SPLIT = frozenset(
-    fold(w)
-    for w in "كما كذلك لكن لكنه لكنها لكنهم لذلك لذا لدى لقد لماذا لما بل بين بعد بعض بينما فقط فيما فيه فيها كل كلا كان كانت".split()
-)
 
 
 class Lexicon:
@@ -46,7 +43,7 @@ class Lexicon:
         self.path = path
 
     @classmethod
-    def load(cls, path: Path | None = None) -> "Lexicon":
+    def load(cls, path: Path | None = None) -> Lexicon:
         path = path or resource_paths().lexicon
         return cls(cached("lexicon", [path], lambda: _read_counts(path)), path)
 

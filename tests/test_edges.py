@@ -6,8 +6,8 @@ import csv
 from itertools import combinations
 from pathlib import Path
 
-from pipeline.types import EntityFacts
 from pipeline.io.export import MAX_EDGE_ENTITIES, EntityTotals, write_edges
+from pipeline.types import EntityFacts
 
 HEADER = "doc_id,source,sentence,start,end,text,label,value,entity_id,wikidata,name_ar,name_en,method,score\n"
 

@@ -3,16 +3,24 @@
 from __future__ import annotations
 
 import json
-import re
-from collections import defaultdict
 
 import pytest
 from click.testing import CliRunner
-
 from conftest import ROOT
+
 from pipeline.link.evaluate import (
-    AMBIGUOUS_NAMES, GOLD_LABELS, GoldArticle, GoldError, GoldMention, PredictedMention, bcubed, entity_matches,
-    evaluate, is_ambiguous, read_gold, run_evaluation,
+    AMBIGUOUS_NAMES,
+    GOLD_LABELS,
+    GoldArticle,
+    GoldError,
+    GoldMention,
+    PredictedMention,
+    bcubed,
+    entity_matches,
+    evaluate,
+    is_ambiguous,
+    read_gold,
+    run_evaluation,
 )
 
 GOLD = ROOT / "data" / "news_gold" / "dev.jsonl"

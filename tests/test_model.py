@@ -9,8 +9,8 @@ from click.testing import CliRunner
 
 from pipeline.ner.bilstm import CRF, LABELS, Ensemble, FloretVectors, Network, transition_mask
 from pipeline.ner.evaluate import Scores, read_tagged
-from pipeline.resources import resource_paths
 from pipeline.ner.model import Model, segment, spans_to_tags, tags_to_piece_spans
+from pipeline.resources import resource_paths
 from pipeline.tokenize import Tokenizer
 
 MODEL_PATH = resource_paths().model

@@ -31,8 +31,8 @@ def analyze(stages, text):
     (doc,) = clean_text(text, source="t")
     tdoc = tokenizer(doc)
     linked = linker(tdoc, recognizer(tdoc))
-    return [(text[slice(*doc.text.source_span(l.mention.start, l.mention.end))], l.mention.label, l.mention.method,
-             l.entity_id, l.mention.value) for l in linked]
+    return [(text[slice(*doc.text.source_span(lm.mention.start, lm.mention.end))], lm.mention.label, lm.mention.method,
+             lm.entity_id, lm.mention.value) for lm in linked]
 
 
 def spans(result, label=None):

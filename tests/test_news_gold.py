@@ -9,8 +9,8 @@ from collections import Counter
 
 import pytest
 from click.testing import CliRunner
-
 from conftest import ROOT
+
 from pipeline.gold import agreement, check, consistency_problems, read_gold
 from pipeline.lang.arabic import fold, nationality
 

@@ -1,6 +1,7 @@
 import numpy as np
 import regex
-from hypothesis import given, strategies as st
+from hypothesis import given
+from hypothesis import strategies as st
 
 from pipeline.offsets import MappedText
 

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-
 from conftest import ROOT, SAMPLE_DIR, SEED
+
 from pipeline.cli import main
 from pipeline.io.export import DOCUMENT_COLUMNS, ENTITY_COLUMNS, MENTION_COLUMNS
 

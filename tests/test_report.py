@@ -25,8 +25,15 @@ from click.testing import CliRunner
 from pipeline.cli import main
 from pipeline.report.browser import BrowserError, find_chromium, open_page
 from pipeline.report.build import build_report
-from pipeline.report.documents import (Tooltips, document_regions, entity_spans, html_view, plain_view,
-                                       read_source, skipped_note)
+from pipeline.report.documents import (
+    Tooltips,
+    document_regions,
+    entity_spans,
+    html_view,
+    plain_view,
+    read_source,
+    skipped_note,
+)
 from pipeline.report.options import ReportOptions
 from pipeline.report.tables import cooccurrence, edges_for, load_tables
 

@@ -14,9 +14,10 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from hypothesis import HealthCheck, given, settings, strategies as st
-
 from conftest import ROOT, SEED
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
 from pipeline.clean import normalize
 from pipeline.cli import main
 from pipeline.offsets import MappedText

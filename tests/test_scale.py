@@ -11,8 +11,8 @@ import sys
 from pathlib import Path
 
 import pytest
-
 from conftest import ROOT, SAMPLE_DIR
+
 from pipeline.io import inputs
 from pipeline.io.inputs import InputFile, RecordFields, _units_from_bytes, sha256_file, work_units
 from pipeline.run import RunOptions, run
@@ -246,8 +246,8 @@ def test_resume_streams_the_journal_and_drops_a_half_written_unit(tmp_path):
     import collections
 
     from pipeline.io.export import EntityTotals, UnitOutput
-    from pipeline.types import EntityFacts
     from pipeline.io.outputs import OutputFolder
+    from pipeline.types import EntityFacts
 
     def unit(i: int) -> UnitOutput:
         totals = EntityTotals(EntityFacts(f"e{i % 2}", "PER"), n_mentions=1, n_documents=1, surfaces=collections.Counter({"x": 1}))

@@ -11,8 +11,8 @@ from pipeline.clean.dates import parse_date
 from pipeline.clean.decode import DecodeError, decode_bytes
 from pipeline.clean.html import extract_html, looks_like_html
 from pipeline.clean.normalize import normalize
-from pipeline.offsets import MappedText
 from pipeline.clean.structure import Article, split_articles
+from pipeline.offsets import MappedText
 from pipeline.types import CleanDocument, PipelineError, RawInput, document_id
 
 __all__ = ["clean", "clean_text", "MappedText"]

@@ -11,9 +11,8 @@ import html
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 
-import regex
-
 import numpy as np
+import regex
 
 from pipeline.offsets import OFFSET_DTYPE, MappedText
 

@@ -12,8 +12,8 @@ from dataclasses import dataclass, field
 
 import regex
 
-from pipeline.lang.arabic import fold
 from pipeline.clean.dates import parse_date
+from pipeline.lang.arabic import fold
 from pipeline.offsets import MappedText
 
 _COLON = r"\s*[:：\-–—]\s*"

@@ -73,13 +73,14 @@ def run(inputs: tuple[str, ...], out_dir: Path, gazetteers: tuple[Path, ...], wo
     """
     from tqdm import tqdm
 
-    from pipeline.kb.gazetteer import GazetteerError
-    from pipeline.io.inputs import RecordFields
-    from pipeline.engines.dask import EngineError  # Dask itself is only imported by --engine dask
-    from pipeline.io.outputs import OutputError
     from pipeline.api import load
+    from pipeline.engines.dask import EngineError  # Dask itself is only imported by --engine dask
+    from pipeline.io.inputs import RecordFields
+    from pipeline.io.outputs import OutputError
+    from pipeline.kb.gazetteer import GazetteerError
     from pipeline.resources import ResourceError
-    from pipeline.run import RunOptions, run as run_pipeline
+    from pipeline.run import RunOptions
+    from pipeline.run import run as run_pipeline
 
     if resume and incremental:
         raise click.UsageError("--resume and --incremental cannot be combined")
@@ -118,18 +119,23 @@ def run(inputs: tuple[str, ...], out_dir: Path, gazetteers: tuple[Path, ...], wo
         sys.exit(1)
 
 from pipeline.cli.report import report  # noqa: E402
+
 main.add_command(report)
 
 from pipeline.cli.gazetteer import gazetteer  # noqa: E402
+
 main.add_command(gazetteer)
 
 from pipeline.cli.ner import evaluate, tag_conll  # noqa: E402
+
 main.add_command(tag_conll)
 main.add_command(evaluate)
 
 from pipeline.cli.link import link_coverage, link_eval  # noqa: E402
+
 main.add_command(link_eval)
 main.add_command(link_coverage)
 
 from pipeline.cli.gold import gold  # noqa: E402
+
 main.add_command(gold)

@@ -24,9 +24,9 @@ def link_eval(gold_path: Path, json_path: Path | None) -> None:
     same entity; NIL gold = any local id), linking accuracy on the gold mentions whose span
     was found (all, KB, NIL, ambiguous names), and B-cubed over those mentions.
     """
+    from pipeline.api import load
     from pipeline.kb.gazetteer import GazetteerError
     from pipeline.link.evaluate import GoldError, read_gold, run_evaluation
-    from pipeline.api import load
     from pipeline.ner.model import ModelError
     from pipeline.resources import ResourceError
 

@@ -33,14 +33,13 @@ import logging
 import os
 import shutil
 import uuid
+from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import Iterable, Iterator
 
+from pipeline.analyzer import Analyzer
 from pipeline.io.export import UnitOutput
 from pipeline.io.inputs import WorkUnit
 from pipeline.io.outputs import TABLES, JournalEntry, read_unit, write_unit
-
-from pipeline.analyzer import Analyzer
 
 PARTITION_UNITS = 8  # work units per Dask task (a unit is up to 50 records, 50 archive members or one file)
 PLUGIN_NAME = "mena-ner-pipeline"

@@ -5,7 +5,8 @@ from __future__ import annotations
 import collections
 import gc
 import multiprocessing
-from typing import TYPE_CHECKING, Iterable, Iterator
+from collections.abc import Iterable, Iterator
+from typing import TYPE_CHECKING
 
 from pipeline.io.export import UnitOutput
 from pipeline.io.inputs import WorkUnit
@@ -15,7 +16,7 @@ from pipeline.types import RawInput
 if TYPE_CHECKING:  # the analyzer imports this module
     from pipeline.analyzer import Analyzer
 
-_WORKER_ANALYZER: "Analyzer | None" = None
+_WORKER_ANALYZER: Analyzer | None = None
 
 
 def _work(unit: WorkUnit) -> UnitOutput:
@@ -23,7 +24,7 @@ def _work(unit: WorkUnit) -> UnitOutput:
     return _WORKER_ANALYZER.process_unit(unit)
 
 
-def map_in_order(analyzer: "Analyzer", units: Iterator[WorkUnit | list[JournalEntry]],
+def map_in_order(analyzer: Analyzer, units: Iterator[WorkUnit | list[JournalEntry]],
                   workers: int) -> Iterator[UnitOutput | list[JournalEntry]]:
     """``analyzer.process_unit`` over units, in input order, with at most 2*workers units in flight.
 
@@ -68,7 +69,7 @@ def _analyze(item: tuple[str, str]) -> tuple[tuple[str, str], list]:
     return item, _WORKER_ANALYZER.process(RawInput(doc_id, b"", "text", text=text))
 
 
-def map_items(analyzer: "Analyzer", items: Iterable[tuple[str, str]], workers: int) -> Iterator[tuple[tuple[str, str], list]]:
+def map_items(analyzer: Analyzer, items: Iterable[tuple[str, str]], workers: int) -> Iterator[tuple[tuple[str, str], list]]:
     """``(doc_id, text)`` pairs -> (pair, document results), in order, with ``workers`` processes."""
     if workers <= 1:
         for doc_id, text in items:

@@ -13,8 +13,8 @@ from __future__ import annotations
 import collections
 import json
 import sqlite3
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Iterator
 
 from pipeline.io.export import EntityTotals, facts_from_json
 

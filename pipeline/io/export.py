@@ -12,9 +12,10 @@ from __future__ import annotations
 import collections
 import csv
 import io
+from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Iterable, Protocol
+from typing import Protocol
 
 from pipeline.types import DocumentResult, EntityFacts
 
@@ -43,7 +44,7 @@ class EntityTotals:
     n_documents: int = 0
     surfaces: collections.Counter = field(default_factory=collections.Counter)
 
-    def merge(self, other: "EntityTotals") -> None:
+    def merge(self, other: EntityTotals) -> None:
         self.n_mentions += other.n_mentions
         self.n_documents += other.n_documents
         self.surfaces.update(other.surfaces)
@@ -55,7 +56,7 @@ class EntityTotals:
         return {**self.facts_json(), "m": self.n_mentions, "d": self.n_documents, "s": dict(self.surfaces)}
 
     @classmethod
-    def from_json(cls, data: dict) -> "EntityTotals":
+    def from_json(cls, data: dict) -> EntityTotals:
         return cls(facts_from_json(data), n_mentions=data["m"], n_documents=data["d"],
                    surfaces=collections.Counter(data["s"]))
 

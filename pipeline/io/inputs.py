@@ -28,9 +28,9 @@ import sys
 import tempfile
 import zipfile
 import zlib
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterable, Iterator
 
 from pipeline.clean.decode import _BOMS, DecodeError, decode_bytes
 from pipeline.types import RawInput

@@ -27,13 +27,20 @@ import csv
 import json
 import os
 import shutil
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import BinaryIO, Iterator
+from typing import BinaryIO
 
 from pipeline.io.entity_store import EntityStore
 from pipeline.io.export import (
-    DOCUMENT_COLUMNS, ENTITY_COLUMNS, MENTION_COLUMNS, EntityTotals, UnitOutput, render_csv, write_edges,
+    DOCUMENT_COLUMNS,
+    ENTITY_COLUMNS,
+    MENTION_COLUMNS,
+    EntityTotals,
+    UnitOutput,
+    render_csv,
+    write_edges,
 )
 
 TABLES = ("documents", "mentions")
@@ -59,7 +66,7 @@ class JournalEntry:
                            "entities": self.entities, "stats": self.stats}, ensure_ascii=False, sort_keys=True)
 
     @classmethod
-    def from_json(cls, line: str) -> "JournalEntry":
+    def from_json(cls, line: str) -> JournalEntry:
         data = json.loads(line)
         return cls(data["key"], data["source"], data["hash"], data["ranges"], data["entities"], data["stats"])
 
@@ -184,7 +191,7 @@ class OutputFolder:
         self.totals.entities = EntityStore(self.run_dir / "entities.sqlite")  # rebuilt from the journal
         ends: dict[str, int | None] = {t: None for t in TABLES}
         journal_end = 0
-        for _, journal_end, entry in self._journal_lines(journal_path):  # streamed: memory does not grow
+        for _, journal_end, entry in self._journal_lines(journal_path):  # noqa: B007 (used after the loop)  # streamed: memory does not grow
             for table in TABLES:
                 ends[table] = max(ends[table] or 0, entry.ranges[table][1])
             self.done.add(entry.key)

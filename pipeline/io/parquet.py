@@ -10,8 +10,8 @@ everything else strings ("" stays "", never null; a missing coordinate is null).
 from __future__ import annotations
 
 import csv
+from collections.abc import Iterable
 from pathlib import Path
-from typing import Iterable
 
 BLOCK_BYTES = 8 << 20  # CSV bytes parsed per batch
 INTEGER_COLUMNS = {

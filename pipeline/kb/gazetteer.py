@@ -10,16 +10,15 @@ loaded later and replace shipped rows with the same ``id``. A bad file raises
 from __future__ import annotations
 
 import csv
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterable
 
 import regex
 
 from pipeline.lang.arabic import fold
 from pipeline.resources import ResourceError, resource_paths
 from pipeline.types import LABELS, EntityFacts
-
 
 REQUIRED_COLUMNS = ("id", "label", "name_ar")
 OPTIONAL_COLUMNS = (
@@ -88,7 +87,7 @@ class Gazetteer:
     def get(self, entry_id: str) -> Entry | None:
         return self.entries.get(entry_id)
 
-    def without(self, entry_ids: Iterable[str]) -> "Gazetteer":
+    def without(self, entry_ids: Iterable[str]) -> Gazetteer:
         """This knowledge base minus some entries (evaluation of names the KB does not hold)."""
         drop = set(entry_ids)
         if not drop:

@@ -27,7 +27,7 @@ class NameStats:
         self.counts = counts
 
     @classmethod
-    def load(cls, path: Path | None = None) -> "NameStats":
+    def load(cls, path: Path | None = None) -> NameStats:
         path = path or resource_paths().name_stats
         counts: dict[str, tuple[int, int]] = {}
         with gzip.open(path, "rt", encoding="utf-8") as lines:

@@ -24,24 +24,19 @@ from __future__ import annotations
 import hashlib
 from dataclasses import replace
 
+from pipeline.kb.gazetteer import Entry, Gazetteer
 from pipeline.lang.arabic import fold, nationality
 from pipeline.lang.names import partial_names
-from pipeline.kb.gazetteer import Entry, Gazetteer
+from pipeline.lang.words import COUNTRY_TYPES, CUE_TYPES
 from pipeline.types import LOCAL_PREFIX, EntityFacts, LinkedMention, Mention, TokenizedDocument
 
-COUNTRY_TYPES = frozenset({"country"})
-CITY_TYPES = ("city", "capital", "town")
-CUE_TYPES = {
-    **{fold(w): CITY_TYPES for w in "مدينة العاصمة عاصمة بلدة".split()},
-    **{fold(w): tuple(COUNTRY_TYPES) for w in "دولة سلطنة المملكة مملكة جمهورية إمارة".split()},
-}
 RES_NAME_AR = "قرار مجلس الأمن {n}"
 RES_NAME_EN = "UN Security Council Resolution {n}"
 
 
 def local_id(label: str, norm: str) -> str:
     """Stable id for a name in no gazetteer: same label and folded name, same id, everywhere."""
-    digest = hashlib.sha1(f"{label}\t{norm}".encode("utf-8")).hexdigest()[:10]
+    digest = hashlib.sha1(f"{label}\t{norm}".encode()).hexdigest()[:10]
     return f"{LOCAL_PREFIX}{label.lower()}:{digest}"
 
 

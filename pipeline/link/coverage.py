@@ -33,9 +33,9 @@ class Coverage:
                        f"{100 * self.share(self.with_qid, self.kb_linked, label):>8.1f}%"
                        f"{100 * self.share(self.with_qid, self.mentions, label):>8.1f}%")
         out.append("")
-        out.append(f"most mentioned KB entities without a QID: " + ", ".join(
+        out.append("most mentioned KB entities without a QID: " + ", ".join(
             f"{e} ({n})" for e, n in self.kb_without_qid.most_common(top)))
-        out.append(f"most mentioned local entities: " + ", ".join(
+        out.append("most mentioned local entities: " + ", ".join(
             f"{name} {label} ({n})" for (label, name), n in self.local.most_common(top)))
         return out
 

@@ -19,11 +19,10 @@ the gold set counts (PER, LOC, ORG, MISC, RES).
 
 from __future__ import annotations
 
-import json
 from collections import Counter, defaultdict
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterable, Sequence
 
 from pipeline.gold import NIL_PREFIX, GoldArticle, GoldError, GoldMention, read_gold  # noqa: F401 (re-exported)
 from pipeline.lang.arabic import fold

@@ -10,7 +10,8 @@ Components are looked up by name in ``COMPONENTS`` (a registry, as in spaCy).
 
 from __future__ import annotations
 
-from typing import Callable, Protocol
+from collections.abc import Callable
+from typing import Protocol
 
 from pipeline.kb.gazetteer import Gazetteer
 from pipeline.ner.base import DocView

@@ -26,8 +26,8 @@ its hashing settings; shared).
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Sequence
 
 import numpy as np
 
@@ -143,7 +143,7 @@ class FloretVectors:
         return self.table.shape[1]
 
     @classmethod
-    def from_floret_text(cls, path: Path) -> "FloretVectors":
+    def from_floret_text(cls, path: Path) -> FloretVectors:
         """Read floret's ``save_floret_vectors`` output: a ``rows dim minn maxn hash_count
         hash_seed bow eow`` header, then ``row value ...`` lines."""
         with open(path, encoding="utf-8") as lines:
@@ -156,7 +156,7 @@ class FloretVectors:
         return cls(table, int(minn), int(maxn), int(hash_count), int(hash_seed), bow, eow)
 
     @classmethod
-    def load(cls, folder: Path) -> "FloretVectors":
+    def load(cls, folder: Path) -> FloretVectors:
         settings = json.loads((folder / cls.SETTINGS).read_text(encoding="utf-8"))
         return cls(np.load(folder / cls.TABLE), **settings)
 
@@ -207,7 +207,7 @@ def _sigmoid(x: np.ndarray) -> np.ndarray:
     return 0.5 + 0.5 * np.tanh(0.5 * x)  # no overflow for large |x|
 
 
-def joint_emissions(networks: Sequence["Network"], sentences: Sequence[tuple[list[str], list[str], list[bool]]],
+def joint_emissions(networks: Sequence[Network], sentences: Sequence[tuple[list[str], list[str], list[bool]]],
                     w_hh: np.ndarray | None = None) -> tuple[list[np.ndarray], np.ndarray]:
     """Per-label scores ``(B, T, K)`` of each network for a batch of non-empty sentences, and lengths.
 
@@ -263,7 +263,7 @@ class CRF:
         self.arrays = {"transitions": transitions, "start": start, "end": end}
 
     @classmethod
-    def mean(cls, crfs: Sequence["CRF"]) -> "CRF":
+    def mean(cls, crfs: Sequence[CRF]) -> CRF:
         """The average of several CRFs (an ensemble decodes with it)."""
         return cls(*(np.mean([c.arrays[name] for c in crfs], axis=0) for name in ("transitions", "start", "end")))
 
@@ -344,7 +344,7 @@ class Network:
         self._char_cache: dict[str, np.ndarray] = {}
 
     @classmethod
-    def load(cls, weights: Path, vectors: FloretVectors | None = None) -> "Network":
+    def load(cls, weights: Path, vectors: FloretVectors | None = None) -> Network:
         """A member from its ``network-<seed>.npz``; vocabulary and vectors from the same folder."""
         with np.load(weights) as arrays:
             loaded = {name: arrays[name] for name in arrays.files}
@@ -403,7 +403,7 @@ class Ensemble:
         self._w_hh = np.concatenate([m._w_hh for m in self.members])  # all members step together
 
     @classmethod
-    def load(cls, folder: Path) -> "Ensemble":
+    def load(cls, folder: Path) -> Ensemble:
         files = sorted(folder.glob(cls.PATTERN))
         if not files:
             raise FileNotFoundError(f"no {cls.PATTERN} in {folder}")

@@ -18,8 +18,8 @@ Label mapping to PER / LOC / ORG / MISC:
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Iterator
 
 Sentence = list[tuple[str, str]]
 

@@ -14,16 +14,15 @@ an occurrence that reads as an adjective agreeing with the noun before it ("ال
 
 from __future__ import annotations
 
-from pipeline.lang.arabic import FUNCTION_WORDS, fold, nationality, proclitic_analyses
+from pipeline.lang.arabic import FUNCTION_WORDS, nationality, proclitic_analyses
+from pipeline.lang.names import NameStats, default_name_stats, partial_names
+from pipeline.lang.words import COMPOUND_TAILS
 from pipeline.ner.base import DocView
 from pipeline.ner.merge import SpanSet
-from pipeline.lang.names import NameStats, default_name_stats, partial_names
 from pipeline.types import Mention, Token
 
 MIN_SURNAME_CHARS = 3
 MAX_PARTIAL_WORDS = 3
-# Second halves of compound names: never a person's name on their own.
-COMPOUND_TAILS = frozenset(fold(w) for w in "الله الرحمن الرحيم الدين العزيز الإسلام".split())
 
 
 class PartialNames:

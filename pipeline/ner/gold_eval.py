@@ -16,9 +16,9 @@ Offsets index the article text; every label of the gold set counts (PER, LOC, OR
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Iterable
 
 from pipeline.gold import GoldArticle, read_gold
 from pipeline.types import LABELS
@@ -117,5 +117,5 @@ def table(results: dict[str, SpanScores]) -> str:
         lines.append(f"{system:<29}{100 * exact[0]:8.1f}{100 * exact[1]:7.1f}{100 * exact[2]:7.1f}"
                      f"{100 * relaxed[0]:10.1f}{100 * relaxed[1]:7.1f}{100 * relaxed[2]:7.1f}  {per_label}")
     gold = next(iter(results.values())).gold if results else Counter()
-    lines.append(f"(per-label columns: exact F1; gold mentions: " + ", ".join(f"{lb} {gold[lb]}" for lb in labels) + ")")
+    lines.append("(per-label columns: exact F1; gold mentions: " + ", ".join(f"{lb} {gold[lb]}" for lb in labels) + ")")
     return "\n".join(lines)

@@ -11,9 +11,10 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass, field
 
-from pipeline.lang.arabic import FUNCTION_WORDS, fold, is_arabic_word, proclitic_analyses
 from pipeline.cache import cached
 from pipeline.kb.gazetteer import Entry, Gazetteer
+from pipeline.lang.arabic import FUNCTION_WORDS, is_arabic_word, proclitic_analyses
+from pipeline.lang.words import CONTEXT_CUES
 from pipeline.ner.base import DocView
 from pipeline.resources import resource_paths
 from pipeline.tokenize import Tokenizer
@@ -21,18 +22,6 @@ from pipeline.types import Mention
 
 MIN_SINGLE_WORD_CHARS = 3
 MAX_ALIAS_TOKENS = 12
-# Entries with match=context (names that are also common words: صور, المدينة, بورصة) are found
-# only right after a word that announces that kind of name: "مدينة صور", "بلدة الخيام",
-# "صحيفة الأخبار", كتبت "الأخبار". Prepositions (في, من, على) are not enough: "في المدينة" is
-# "in the city".
-CONTEXT_CUES = {
-    "LOC": frozenset(fold(w) for w in (
-        "مدينة بلدة قرية محافظة منطقة مخيم قطاع ضاحية ريف معبر حي مطار ميناء عاصمة العاصمة ولاية إقليم "
-        "اقليم قضاء ناحية جزيرة").split()),
-    "ORG": frozenset(fold(w) for w in (
-        "حركة جماعة حزب تنظيم صحيفة جريدة قناة وكالة موقع شركة مجموعة فصيل ميليشيا ميليشيات كتبت ذكرت نقلت "
-        "أفادت افادت أوردت اوردت").split()),
-}
 QUOTES = frozenset('"\'')
 # Facilities named after a place ("مطار بغداد"): the place inside is a mention of its own.
 CONTAINER_TYPES = frozenset("airport port crossing border_crossing camp refugee_camp military_base base bridge dam "

@@ -18,7 +18,7 @@ One exception to "no overlaps": a gazetteer facility named after a place ("مط�
 
 from __future__ import annotations
 
-from typing import Iterable, Mapping
+from collections.abc import Iterable, Mapping
 
 from pipeline.types import Mention
 

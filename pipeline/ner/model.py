@@ -17,18 +17,18 @@ Two ways in:
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Iterable, Sequence
 
 from pipeline.lang.arabic import fold, is_arabic_word, nationality
 from pipeline.ner.base import DocView
 from pipeline.ner.bilstm import Ensemble, Network
-from pipeline.ner.student import NEWS, StudentNetwork
 from pipeline.ner.conll import spans as tag_spans
-from pipeline.tokenize import Tokenizer
+from pipeline.ner.student import NEWS, StudentNetwork
 from pipeline.resources import resource_paths
+from pipeline.tokenize import Tokenizer
 from pipeline.types import Mention
 
 MAX_SENTENCE_TOKENS = 400  # longer "sentences" (tables, lists) are cut into windows of this size
@@ -130,7 +130,7 @@ class Model:
         self.tokenizer = tokenizer or Tokenizer()
 
     @classmethod
-    def from_network(cls, network: Network | Ensemble, tokenizer: Tokenizer | None = None) -> "Model":
+    def from_network(cls, network: Network | Ensemble, tokenizer: Tokenizer | None = None) -> Model:
         """Wrap a network that is not on disk (training scores dev with it)."""
         model = cls.__new__(cls)
         if isinstance(network, Network):

@@ -8,7 +8,6 @@ part of a person's name); words never seen there (foreign names) are allowed.
 
 from __future__ import annotations
 
-
 from pipeline.lang.arabic import (
     FUNCTION_WORDS,
     PERSON_CUES,
@@ -21,21 +20,30 @@ from pipeline.lang.arabic import (
     nationality,
 )
 from pipeline.lang.names import NameStats, default_name_stats
+from pipeline.lang.words import (
+    AFFILIATION_WORDS,
+    CHAIN_LINKS,
+    DISCIPLINE,
+    FAMILY_LINKS,
+    GEO_WORDS,
+    KUNYA_WORDS,
+    MINISTER_WORDS,
+    NAMED_ORG_HEADS,
+    NATIONAL_MARKERS,
+    NOT_IN_NAMES,
+    RES_FILLERS,
+    RES_HEADS,
+    STATE_HEADS,
+    TEAM_HEADS,
+    TWO_WORD_NAME_HEADS,
+    UN_MARKERS,
+)
 from pipeline.ner.base import DocView
 from pipeline.tokenize import Tokenizer
 from pipeline.types import Mention
 
 MAX_NAME_TOKENS = 4
 MAX_AFFILIATION_TOKENS = 14
-GEO_WORDS = frozenset(fold(w) for w in "جنوب شمال شرق غرب وسط جنوبي شمالي شرقي غربي".split())
-AFFILIATION_WORDS = frozenset(fold(w) for w in "في باسم لدى عن من".split())
-KUNYA_WORDS = frozenset(fold(w) for w in "أبو ابو أم ام".split())
-RES_HEADS = frozenset(fold(w) for w in "قرار القرار قراري القراري قرارا القرارين قرارات القرارات".split())
-RES_FILLERS = frozenset(
-    fold(w) for w in "مجلس الأمن الدولي الأممي الاممي رقم الصادر عن للأمم الأمم المتحدة التابع ( ) الشهير".split()
-)
-NATIONAL_MARKERS = frozenset(fold(w) for w in "لسنة لعام سنة عام".split())
-UN_MARKERS = frozenset(fold(w) for w in "الأمن الأممي الدولي الأمم".split())
 
 
 class TitleRule:
@@ -230,24 +238,9 @@ def _is_resolution_number(text: str) -> bool:
     return text.isdigit() and text.isascii() and 1 <= len(text) <= 4 and int(text) > 0
 
 
-# Organizations named by an institution noun: "وزارة الدفاع الروسية", "هيئة مكافحة الفساد",
-# "الجيش الإسرائيلي", "الحكومة الروسية" (a state institution plus a nationality adjective).
-NAMED_ORG_HEADS = frozenset(fold(w) for w in (
-    "وزارة هيئة منظمة حركة حزب جماعة جمعية اتحاد ائتلاف جبهة مؤسسة وكالة جامعة محكمة مجلس مصرف بنك "
-    "كتائب ألوية تنظيم").split())
-STATE_HEADS = frozenset(fold(w) for w in (
-    "الجيش القوات الحكومة النظام الخارجية الداخلية الدفاع البرلمان المنتخب الشرطة البحرية الاستخبارات "
-    "المخابرات الرئاسة السلطات السلطة الحرس البنك التلفزيون الإذاعة الأمن").split())
 MAX_ORG_TOKENS = 5
-# Definite words that end a name: time expressions ("مجلس الأمن الأسبوع المقبل").
-NOT_IN_NAMES = frozenset(fold(w) for w in (
-    "الأسبوع المقبل الماضي الحالي الجاري اليوم الأول الثاني الثالث الأخير الأخيرة السابق السابقة "
-    "الشهر العام السنة الليلة الصباح المساء الجديد الجديدة").split())
 
 
-MINISTER_WORDS = frozenset(fold(w) for w in "وزير وزيرة وزيري وزيرا وزراء".split())
-TEAM_HEADS = frozenset(fold(w) for w in "منتخب".split())
-DISCIPLINE = (fold("كرة"), fold("القدم"))
 
 
 class OrganizationRule:
@@ -326,9 +319,6 @@ def _plain_word(token) -> bool:
     return not token.is_clitic and is_arabic_word(token.text) and not is_function_word(token.text, token.norm)
 
 
-CHAIN_LINKS = frozenset(fold(w) for w in "بن ابن بنت".split())
-FAMILY_LINKS = frozenset(fold(w) for w in "آل".split())
-TWO_WORD_NAME_HEADS = frozenset(fold(w) for w in "عبد أبو ابو".split())
 
 
 class PatronymicChains:

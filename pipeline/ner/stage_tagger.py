@@ -10,7 +10,7 @@ are left out.
 
 from __future__ import annotations
 
-from typing import Iterable, Sequence
+from collections.abc import Iterable, Sequence
 
 from pipeline.ner import Recognizer
 from pipeline.offsets import MappedText

@@ -18,8 +18,8 @@ The network is told which annotation convention to follow (:data:`NEWS`, the pip
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Sequence
 
 import numpy as np
 

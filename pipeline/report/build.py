@@ -31,8 +31,9 @@ class ReportResult:
     shown: int
 
 
-def build_report(out_dir: str | Path, output: str | Path | None = None, options: ReportOptions = ReportOptions()) -> ReportResult:
+def build_report(out_dir: str | Path, output: str | Path | None = None, options: ReportOptions | None = None) -> ReportResult:
     """Write the report of the run in ``out_dir`` (default ``out_dir/report.html``)."""
+    options = options or ReportOptions()
     began = time.perf_counter()
     out_dir = Path(out_dir)
     output = Path(output) if output else out_dir / "report.html"
@@ -61,7 +62,7 @@ def page_content(tables: RunTables, options: ReportOptions, *, roots: list[Path]
     views = document_views(shown, docs, mentions, entities, roots=roots, tips=tips)
     return PageContent(
         title=title,
-        subtitle=f"{len(docs):,} documents · generated {dt.datetime.now(dt.timezone.utc):%Y-%m-%d %H:%M} UTC",
+        subtitle=f"{len(docs):,} documents · generated {dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC",
         cards=summary_cards(tables, counts, len(places)),
         labels=overview.labels_in(mentions, entities),
         figures={"fig-labels": charts.label_figure(counts), "fig-top": charts.top_entities_figure(tops),

@@ -18,9 +18,9 @@ rather than by heart.
 from __future__ import annotations
 
 import random
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Sequence
 
 from pipeline.clean import clean_text
 from pipeline.gold import read_gold

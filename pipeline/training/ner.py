@@ -30,7 +30,6 @@ from pathlib import Path
 
 import numpy as np
 
-from pipeline.lang.arabic import fold, is_arabic_word
 from pipeline.ner.bilstm import (
     LABELS,
     UNKNOWN,

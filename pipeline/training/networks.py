@@ -17,9 +17,9 @@ from __future__ import annotations
 
 import random
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Sequence
 
 import numpy as np
 import torch
@@ -132,7 +132,7 @@ class BiLM(nn.Module):
         self.dim = 2 * hidden
 
     @classmethod
-    def load(cls, path: Path) -> "BiLM":
+    def load(cls, path: Path) -> BiLM:
         with np.load(path) as arrays:
             return cls({name: arrays[name] for name in arrays.files})
 

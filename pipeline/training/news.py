@@ -12,8 +12,8 @@ from __future__ import annotations
 import gzip
 import json
 import time
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Iterator
 
 from pipeline.lang.arabic import CLEAN_TRANSLATION, fold, is_arabic_word
 from pipeline.tokenize import TOKEN_RE, Tokenizer

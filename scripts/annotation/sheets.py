@@ -173,7 +173,7 @@ def load_sheet(gold: GoldSet, sheets: Path, n: int, article: dict) -> tuple[list
 
 def numbered_text(text: str) -> str:
     lines = [line.strip() for line in text.strip().splitlines()]
-    return "\n".join(f"{i:3d}| {line}" for i, line in enumerate((l for l in lines if l), 1))
+    return "\n".join(f"{i:3d}| {line}" for i, line in enumerate((line for line in lines if line), 1))
 
 
 def cmd_show(gold: GoldSet, args) -> None:
@@ -223,8 +223,8 @@ def overlap_problems(mentions: list[dict]) -> list[str]:
 
 
 def uncovered_kb_names(text: str, mentions: list[dict]) -> list[str]:
-    from pipeline.lang.arabic import fold
     from pipeline.kb.gazetteer import load_gazetteer
+    from pipeline.lang.arabic import fold
 
     kb = load_gazetteer()
     names = kb.by_folded_name()
@@ -272,8 +272,8 @@ def cmd_check(gold: GoldSet, args) -> None:
 
 def cmd_kb(gold: GoldSet, args) -> None:
     """Folded search over ids, names, aliases and English names; every word must match."""
-    from pipeline.lang.arabic import fold
     from pipeline.kb.gazetteer import load_gazetteer
+    from pipeline.lang.arabic import fold
 
     kb = load_gazetteer()
     wanted = [fold(w).replace(" ", "") for w in args.words]
@@ -305,7 +305,7 @@ def all_sheets(gold: GoldSet, sheets: Path) -> list[tuple[int, dict, list[dict]]
 
 def cmd_nils(gold: GoldSet, args) -> None:
     seen: dict[str, Counter] = defaultdict(Counter)
-    for n, _, mentions in all_sheets(gold, args.sheets):
+    for _, _, mentions in all_sheets(gold, args.sheets):
         for m in mentions:
             if m["entity"].startswith("NIL:"):
                 seen[m["entity"]][(m["label"], m["text"])] += 1
@@ -317,7 +317,7 @@ def cmd_nils(gold: GoldSet, args) -> None:
 def cmd_build(gold: GoldSet, args) -> None:
     """Sheets -> the set's split files, or (``--out FILE``) one file with every sheet's article."""
     by_file: dict[Path, list[dict]] = defaultdict(list)
-    for n, article, mentions in all_sheets(gold, args.sheets):
+    for _, article, mentions in all_sheets(gold, args.sheets):
         record = {"id": article["id"], "outlet": article["outlet"]}
         if gold.name == "news_gold":
             record["category"] = article["category"]

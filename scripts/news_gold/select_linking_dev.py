@@ -134,8 +134,8 @@ def main() -> None:
         return True
 
     for name, also in AMBIGUOUS_TARGETS:
-        pick(lambda r: has_word(r["text"], name) and (not also or also in r["text"]),
-             lambda r: f"ambiguous:{name}" + (f"+{also}" if also else ""))
+        pick(lambda r, name=name, also=also: has_word(r["text"], name) and (not also or also in r["text"]),
+             lambda r, name=name, also=also: f"ambiguous:{name}" + (f"+{also}" if also else ""))
     while sum(1 for r, _ in chosen if surname_after_full_name(r["text"], people)) < SURNAME_TARGET:
         if not pick(lambda r: bool(surname_after_full_name(r["text"], people)),
                     lambda r: f"surname:{surname_after_full_name(r['text'], people)}"):

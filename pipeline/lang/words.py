@@ -1,0 +1,70 @@
+"""Arabic word lists the stages use (as spaCy keeps ``lang/ar/stop_words.py`` beside the language class).
+
+Folded forms (:func:`pipeline.lang.arabic.fold`). Each list says which stage reads it and why;
+changing one changes what the pipeline finds, so each has tests in ``tests/``.
+"""
+
+from __future__ import annotations
+
+from pipeline.lang.arabic import fold
+
+# -- tokenize: words whose first letter only looks like a proclitic, never split
+NEVER_SPLIT = frozenset(
+    fold(w)
+    for w in "كما كذلك لكن لكنه لكنها لكنهم لذلك لذا لدى لقد لماذا لما بل بين بعد بعض بينما فقط فيما فيه فيها كل كلا كان كانت".split()
+)
+
+# -- ner rules: titles, kunyas, resolutions, institutions, patronymic chains
+GEO_WORDS = frozenset(fold(w) for w in "جنوب شمال شرق غرب وسط جنوبي شمالي شرقي غربي".split())
+AFFILIATION_WORDS = frozenset(fold(w) for w in "في باسم لدى عن من".split())
+KUNYA_WORDS = frozenset(fold(w) for w in "أبو ابو أم ام".split())
+RES_HEADS = frozenset(fold(w) for w in "قرار القرار قراري القراري قرارا القرارين قرارات القرارات".split())
+RES_FILLERS = frozenset(
+    fold(w) for w in "مجلس الأمن الدولي الأممي الاممي رقم الصادر عن للأمم الأمم المتحدة التابع ( ) الشهير".split()
+)
+NATIONAL_MARKERS = frozenset(fold(w) for w in "لسنة لعام سنة عام".split())
+UN_MARKERS = frozenset(fold(w) for w in "الأمن الأممي الدولي الأمم".split())
+# Organizations named by an institution noun: "وزارة الدفاع الروسية", "هيئة مكافحة الفساد",
+# "الجيش الإسرائيلي", "الحكومة الروسية" (a state institution plus a nationality adjective).
+NAMED_ORG_HEADS = frozenset(fold(w) for w in (
+    "وزارة هيئة منظمة حركة حزب جماعة جمعية اتحاد ائتلاف جبهة مؤسسة وكالة جامعة محكمة مجلس مصرف بنك "
+    "كتائب ألوية تنظيم").split())
+STATE_HEADS = frozenset(fold(w) for w in (
+    "الجيش القوات الحكومة النظام الخارجية الداخلية الدفاع البرلمان المنتخب الشرطة البحرية الاستخبارات "
+    "المخابرات الرئاسة السلطات السلطة الحرس البنك التلفزيون الإذاعة الأمن").split())
+# Definite words that end a name: time expressions ("مجلس الأمن الأسبوع المقبل").
+NOT_IN_NAMES = frozenset(fold(w) for w in (
+    "الأسبوع المقبل الماضي الحالي الجاري اليوم الأول الثاني الثالث الأخير الأخيرة السابق السابقة "
+    "الشهر العام السنة الليلة الصباح المساء الجديد الجديدة").split())
+MINISTER_WORDS = frozenset(fold(w) for w in "وزير وزيرة وزيري وزيرا وزراء".split())
+TEAM_HEADS = frozenset(fold(w) for w in "منتخب".split())
+DISCIPLINE = (fold("كرة"), fold("القدم"))
+CHAIN_LINKS = frozenset(fold(w) for w in "بن ابن بنت".split())
+FAMILY_LINKS = frozenset(fold(w) for w in "آل".split())
+TWO_WORD_NAME_HEADS = frozenset(fold(w) for w in "عبد أبو ابو".split())
+
+# -- ner coreference
+# Second halves of compound names: never a person's name on their own.
+COMPOUND_TAILS = frozenset(fold(w) for w in "الله الرحمن الرحيم الدين العزيز الإسلام".split())
+
+# -- ner gazetteer lookup
+# Entries with match=context (names that are also common words: صور, المدينة, بورصة) are found
+# only right after a word that announces that kind of name: "مدينة صور", "بلدة الخيام",
+# "صحيفة الأخبار", كتبت "الأخبار". Prepositions (في, من, على) are not enough: "في المدينة" is
+# "in the city".
+CONTEXT_CUES = {
+    "LOC": frozenset(fold(w) for w in (
+        "مدينة بلدة قرية محافظة منطقة مخيم قطاع ضاحية ريف معبر حي مطار ميناء عاصمة العاصمة ولاية إقليم "
+        "اقليم قضاء ناحية جزيرة").split()),
+    "ORG": frozenset(fold(w) for w in (
+        "حركة جماعة حزب تنظيم صحيفة جريدة قناة وكالة موقع شركة مجموعة فصيل ميليشيا ميليشيات كتبت ذكرت نقلت "
+        "أفادت افادت أوردت اوردت").split()),
+}
+
+# -- link: cue words before an ambiguous place name
+COUNTRY_TYPES = frozenset({"country"})
+CITY_TYPES = ("city", "capital", "town")
+CUE_TYPES = {
+    **{fold(w): CITY_TYPES for w in "مدينة العاصمة عاصمة بلدة".split()},
+    **{fold(w): tuple(COUNTRY_TYPES) for w in "دولة سلطنة المملكة مملكة جمهورية إمارة".split()},
+}
