@@ -36,7 +36,7 @@ class Analyzer:
     (:mod:`pipeline.run`) and the engines (:mod:`pipeline.engines`) call :meth:`process_unit`.
     """
 
-    stage_times: collections.Counter | None = None  # seconds per stage, once time_stages() is called
+    stage_times: dict[str, float] | None = None  # seconds per stage, once time_stages() is called
     _clean = staticmethod(clean)
     _export = staticmethod(unit_output)
 
@@ -83,16 +83,18 @@ class Analyzer:
 
     def analyze(self, doc: CleanDocument) -> DocumentResult:
         """Tokenize, recognize and link one clean document."""
-        common = dict(doc=doc, encoding=doc.encoding, locator=doc.locator)
+        def result(status: str, error: str = "", **counts) -> DocumentResult:
+            return DocumentResult(doc.doc_id, doc.source, status, error, doc=doc, encoding=doc.encoding,
+                                  locator=doc.locator, **counts)
+
         try:
             tdoc = self.tokenizer(doc)
             if not tdoc.tokens:
-                return DocumentResult(doc.doc_id, doc.source, "empty", "no text after cleaning", **common)
+                return result("empty", "no text after cleaning")
             mentions = self.linker(tdoc, self.recognizer(tdoc))
         except Exception as exc:
-            return DocumentResult(doc.doc_id, doc.source, "error", f"internal error: {_describe(exc)}", **common)
-        return DocumentResult(doc.doc_id, doc.source, "ok", "", n_tokens=tdoc.n_words, n_sentences=len(tdoc.sentences),
-                              mentions=mentions, **common)
+            return result("error", f"internal error: {_describe(exc)}")
+        return result("ok", n_tokens=tdoc.n_words, n_sentences=len(tdoc.sentences), mentions=mentions)
 
     # -- the library API (pipeline.load() returns an Analyzer) -----------------------------
     def __call__(self, text: str, doc_id: str = "text") -> Doc:
@@ -114,7 +116,7 @@ class Analyzer:
 
         return [self.tokenizer(doc) for doc in clean_text(text, source=doc_id)]
 
-    def time_stages(self) -> collections.Counter:
+    def time_stages(self) -> dict[str, float]:
         """Collect wall-clock seconds per stage from now on (benchmarks; costs two clock reads a call).
 
         Stages: read (reading and parsing inputs in the parent), clean, tokenize, ner, link,
@@ -122,19 +124,19 @@ class Analyzer:
         fills in every stage; other processes keep their own counters.
         """
         if self.stage_times is None:
-            self.stage_times = collections.Counter()
+            self.stage_times = collections.defaultdict(float)
             self._clean = Timed(self._clean, "clean", self.stage_times)
             self._export = Timed(self._export, "export", self.stage_times)
-            self.tokenizer = Timed(self.tokenizer, "tokenize", self.stage_times)
-            self.recognizer = Timed(self.recognizer, "ner", self.stage_times)
-            self.linker = Timed(self.linker, "link", self.stage_times)
+            self.tokenizer = Timed(self.tokenizer, "tokenize", self.stage_times)  # type: ignore[assignment]
+            self.recognizer = Timed(self.recognizer, "ner", self.stage_times)  # type: ignore[assignment]
+            self.linker = Timed(self.linker, "link", self.stage_times)  # type: ignore[assignment]
         return self.stage_times
 
 
 class Timed:
     """A stage callable that adds its run time to ``times[stage]``; other attributes pass through."""
 
-    def __init__(self, function: Callable, stage: str, times: collections.Counter):
+    def __init__(self, function: Callable, stage: str, times: dict[str, float]):
         self._function, self._stage, self._times = function, stage, times
 
     def __call__(self, *args, **kwargs):

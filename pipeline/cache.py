@@ -35,9 +35,9 @@ def cached(kind: str, inputs: Iterable[Path], build: Callable[[], T]) -> T:
     value = build()
     try:
         CACHE_DIR.mkdir(parents=True, exist_ok=True)
-        with tempfile.NamedTemporaryFile(dir=CACHE_DIR, delete=False, suffix=".tmp") as handle:
-            pickle.dump(value, handle, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(handle.name, target)
+        with tempfile.NamedTemporaryFile(dir=CACHE_DIR, delete=False, suffix=".tmp") as sink:
+            pickle.dump(value, sink, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(sink.name, target)
     except OSError:
         pass  # read-only home, full disk: run without a cache
     return value

@@ -8,7 +8,7 @@ into the original decoded file and ``source[a:b]`` is the surface a user sees th
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 
 import numpy as np
@@ -90,7 +90,7 @@ class MappedText:
             his.append(rng + 1)
         return self._build("".join(pieces), los, his)
 
-    def translate(self, table: dict[int, str | int | None]) -> MappedText:
+    def translate(self, table: Mapping[int, str | int | None]) -> MappedText:
         """``str.translate`` restricted to 1:1 replacements, so the map is unchanged."""
         new = self.text.translate(table)
         if len(new) != len(self.text):

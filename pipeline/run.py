@@ -101,7 +101,7 @@ def run(inputs: Iterable[str], out_dir: str | Path, analyzer: Analyzer, options:
                       errors=totals.errors, reused_units=totals.reused, resumed_units=resumed)
 
 
-def _timed_iter(items: Iterator, stage: str, times: collections.Counter) -> Iterator:
+def _timed_iter(items: Iterator, stage: str, times: dict[str, float]) -> Iterator:
     items = iter(items)
     while True:
         started = time.perf_counter()

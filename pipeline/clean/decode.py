@@ -38,10 +38,10 @@ def decode_bytes(data: bytes) -> tuple[str, str]:
     for bom, encoding in _BOMS:
         if data.startswith(bom):
             return data.decode(encoding, errors="replace"), encoding
-    encoding = _utf16_without_bom(data)
-    if encoding:
+    utf16 = _utf16_without_bom(data)
+    if utf16:
         try:
-            return data.decode(encoding), encoding
+            return data.decode(utf16), utf16
         except UnicodeDecodeError:
             pass
     try:

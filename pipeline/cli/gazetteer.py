@@ -32,7 +32,7 @@ def validate(files: tuple[Path, ...]) -> None:
             click.echo(f"error: {problem}", err=True)
         click.echo(f"{len(exc.problems)} problem(s); fix them before running the pipeline", err=True)
         sys.exit(1)
-    labels = {}
+    labels: dict[str, int] = {}
     for entry in kb.entries.values():
         labels[entry.label] = labels.get(entry.label, 0) + 1
     counts = ", ".join(f"{label} {n}" for label, n in sorted(labels.items()))

@@ -35,6 +35,7 @@ import shutil
 import uuid
 from collections.abc import Iterable, Iterator
 from pathlib import Path
+from typing import Any
 
 from pipeline.analyzer import Analyzer
 from pipeline.io.export import UnitOutput
@@ -59,7 +60,7 @@ def _worker_plugin_class():
 
         def __init__(self, settings: dict):
             self.settings = settings
-            self.pipeline = None
+            self.pipeline: Analyzer | None = None
             self.fingerprint = ""
 
         def setup(self, worker) -> None:
@@ -76,7 +77,7 @@ def process_partition(number: int, units: list[WorkUnit], parts_dir: str, plugin
     """Dask task: analyze a partition's units, write its part tables; returns (units, fingerprint)."""
     from distributed import get_worker
 
-    plugin = get_worker().plugins[plugin_name]
+    plugin: Any = get_worker().plugins[plugin_name]  # the PipelinePlugin registered by map_in_order
     write_partition(plugin.pipeline, number, units, Path(parts_dir))
     return len(units), plugin.fingerprint
 

@@ -128,7 +128,10 @@ def unit_output(key: str, source: str, file_hash: str, results: Iterable[Documen
     """Render a unit's documents into CSV text and entity totals (runs in the worker)."""
     documents, mentions = [], []
     entities: dict[str, EntityTotals] = {}
-    stats = {"documents": 0, "words": 0, "statuses": collections.Counter(), "labels": collections.Counter(), "errors": []}
+    statuses: collections.Counter[str] = collections.Counter()
+    labels: collections.Counter[str] = collections.Counter()
+    errors: list[str] = []
+    n_documents = words = 0
     for result in results:
         documents.append(document_row(result))
         rows = mention_rows(result)
@@ -143,12 +146,13 @@ def unit_output(key: str, source: str, file_hash: str, results: Iterable[Documen
             if linked.entity_id not in seen_here:
                 seen_here.add(linked.entity_id)
                 totals.n_documents += 1
-        stats["documents"] += 1
-        stats["words"] += result.n_tokens
-        stats["statuses"][result.status] += 1
-        stats["labels"].update(m.mention.label for m in result.mentions)
+        n_documents += 1
+        words += result.n_tokens
+        statuses[result.status] += 1
+        labels.update(m.mention.label for m in result.mentions)
         if result.status == "error":
-            stats["errors"].append(f"{result.doc_id}: {result.error}")
+            errors.append(f"{result.doc_id}: {result.error}")
+    stats = {"documents": n_documents, "words": words, "statuses": statuses, "labels": labels, "errors": errors}
     return UnitOutput(key, source, file_hash, render_csv(documents, DOCUMENT_COLUMNS), render_csv(mentions, MENTION_COLUMNS),
                       entities, stats)
 
@@ -223,7 +227,8 @@ def write_edges(mentions_csv, entities: EntityLookup, out_csv, scratch) -> int:
 def _entities_by_document(mentions_csv) -> Iterable[dict[str, collections.Counter]]:
     """For each document in mentions.csv: sentence number -> mentions per entity id."""
     with open(mentions_csv, encoding="utf-8", newline="") as handle:
-        current, sentences = None, {}
+        current: str | None = None
+        sentences: dict[str, collections.Counter] = {}
         for row in csv.DictReader(handle):
             if row["doc_id"] != current:
                 if sentences:

@@ -229,7 +229,7 @@ def _zip_members(source: str, locator: str, data: bytes | str, fields: RecordFie
     """Members of a zip archive given as bytes or (read member by member) as a file path."""
     in_memory = isinstance(data, bytes)
     try:
-        archive = zipfile.ZipFile(io.BytesIO(data) if in_memory else data)
+        archive = zipfile.ZipFile(io.BytesIO(data) if isinstance(data, bytes) else data)
         names = sorted(i.filename for i in archive.infolist() if not i.is_dir())
     except (zipfile.BadZipFile, OSError) as exc:
         if not in_memory and not isinstance(exc, zipfile.BadZipFile):

@@ -27,7 +27,7 @@ import csv
 import json
 import os
 import shutil
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import BinaryIO
@@ -71,7 +71,7 @@ class JournalEntry:
         return cls(data["key"], data["source"], data["hash"], data["ranges"], data["entities"], data["stats"])
 
 
-def write_unit(handles: dict[str, BinaryIO], unit: UnitOutput) -> JournalEntry:
+def write_unit(handles: Mapping[str, BinaryIO], unit: UnitOutput) -> JournalEntry:
     """Append a unit's rows to the table files; its journal entry records where they went."""
     ranges = {}
     for table, text in (("documents", unit.documents), ("mentions", unit.mentions)):
@@ -82,7 +82,7 @@ def write_unit(handles: dict[str, BinaryIO], unit: UnitOutput) -> JournalEntry:
     return JournalEntry(unit.key, unit.source, unit.file_hash, ranges, entities, unit.stats)
 
 
-def read_unit(handles: dict[str, BinaryIO], entry: JournalEntry) -> UnitOutput:
+def read_unit(handles: Mapping[str, BinaryIO], entry: JournalEntry) -> UnitOutput:
     """A unit back from the table files its journal entry points into (see :func:`write_unit`)."""
     texts = {}
     for table in TABLES:
@@ -296,7 +296,7 @@ class OutputFolder:
         table_format = "parquet" if marker.read_text().split("\n")[1:2] == ["parquet"] else "csv"
         for table in ("documents", "mentions", "entities", "edges"):  # the other format's tables are stale now
             (self.out / f"{table}.{'csv' if table_format == 'parquet' else 'parquet'}").unlink(missing_ok=True)
-        tables = ("documents.csv", "mentions.csv", "entities.csv", "edges.csv")
+        tables: tuple[str, ...] = ("documents.csv", "mentions.csv", "entities.csv", "edges.csv")
         if table_format == "parquet":
             tables = tuple(name.replace(".csv", ".parquet") for name in tables)
         for name in (*tables, "journal.jsonl", "state.json"):

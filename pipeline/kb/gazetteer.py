@@ -189,7 +189,7 @@ def read_gazetteer_file(path: Path) -> tuple[list[Entry], list[str]]:
         return [], [f"{path}: file not found"]
     with open(path, encoding="utf-8-sig", newline="") as handle:
         reader = csv.DictReader(handle)
-        header = reader.fieldnames or []
+        header = list(reader.fieldnames or [])
         problems = _header_problems(path, header)
         if problems:
             return [], problems

@@ -137,9 +137,10 @@ class Linker:
             for part in partial_names(mentions[j].norm.split()):
                 fuller.setdefault(part, j)
         for i in people:
-            j = fuller.get(mentions[i].norm)
-            if i in targets or j is None or j == i:
+            fullest = fuller.get(mentions[i].norm)
+            if i in targets or fullest is None or fullest == i:
                 continue
+            j = fullest
             if j not in targets:
                 targets[j] = EntityFacts(local_id("PER", mentions[j].norm), "PER",
                                          name_ar=text[mentions[j].start:mentions[j].end])

@@ -238,17 +238,17 @@ def evaluate(gold: Iterable[GoldArticle], predictions: dict[str, list[PredictedM
         for g in article.mentions:
             kinds = ["all", "nil" if g.is_nil else "kb"] + (["ambiguous"] if is_ambiguous(g.text) else [])
             report.gold_kinds.update(kinds)
-            m = by_span.get((g.start, g.end))
-            if m is None:
+            found = by_span.get((g.start, g.end))
+            if found is None:
                 report.errors.append(LinkError("missed", article.id, g.start, g.end, g.text, f"{g.label}:{g.entity}"))
                 continue
             report.found.update(kinds)
-            report.bcubed_pairs.append((g.entity, m.entity_id))
-            if entity_matches(g.entity, m.entity_id):
+            report.bcubed_pairs.append((g.entity, found.entity_id))
+            if entity_matches(g.entity, found.entity_id):
                 report.found_correct.update(kinds)
             else:
                 report.errors.append(LinkError("wrong_entity", article.id, g.start, g.end, g.text,
-                                               f"{g.label}:{g.entity}", f"{m.label}:{m.entity_id}"))
+                                               f"{g.label}:{g.entity}", f"{found.label}:{found.entity_id}"))
         for m in predicted:
             if (m.start, m.end) not in gold_spans:
                 report.ambiguous_spurious += is_ambiguous(m.text)

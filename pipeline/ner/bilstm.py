@@ -28,6 +28,7 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -64,7 +65,7 @@ def cached_rows(cache: dict, keys: Sequence, compute) -> np.ndarray:
         if len(cache) + len(missing) > CACHED_TOKENS:
             cache.clear()
         cache.update(zip(missing, computed))
-    return np.stack([found[key] for key in keys])
+    return np.stack([found[key] for key in keys])  # type: ignore[misc]
 
 
 # -- floret vectors -------------------------------------------------------------------------
@@ -135,7 +136,8 @@ class FloretVectors:
         if not 1 <= hash_count <= 4:
             raise ValueError(f"hash_count must be 1..4, not {hash_count}")
         self.table = np.ascontiguousarray(table, dtype=np.float32)
-        self.settings = dict(minn=minn, maxn=maxn, hash_count=hash_count, hash_seed=hash_seed, bow=bow, eow=eow)
+        self.settings: dict[str, Any] = dict(minn=minn, maxn=maxn, hash_count=hash_count, hash_seed=hash_seed,
+                                             bow=bow, eow=eow)
         self._cache: dict[str, np.ndarray] = {}
 
     @property
@@ -352,7 +354,7 @@ class Network:
         return cls(loaded, vocab, vectors or FloretVectors.load(weights.parent))
 
     def save(self, folder: Path, name: str = "network-0.npz") -> None:
-        np.savez(folder / name, **self.arrays)
+        np.savez(folder / name, **self.arrays)  # type: ignore[arg-type]
         (folder / self.VOCAB).write_text(json.dumps(self.vocab, ensure_ascii=False) + "\n", encoding="utf-8")
         self.vectors.save(folder)
 

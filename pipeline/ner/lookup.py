@@ -97,7 +97,7 @@ class GazetteerMatcher:
         kind = "alias-index"
         if gazetteer.removed:
             kind += "-without-" + hashlib.sha256("\n".join(sorted(gazetteer.removed)).encode()).hexdigest()[:12]
-        inputs = [*gazetteer.files, tokenizer.lexicon.path, resource_paths().name_stats]  # the tokenizer's inputs
+        inputs = [*gazetteer.files, tokenizer.lexicon.path or resource_paths().lexicon, resource_paths().name_stats]
         self.index = cached(kind, inputs, lambda: build_index(gazetteer, tokenizer))
         self._user_files = {str(path) for path in gazetteer.files if path.parent.name != "core"}
 

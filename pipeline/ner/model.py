@@ -135,7 +135,8 @@ class Model:
         model = cls.__new__(cls)
         if isinstance(network, Network):
             network = Ensemble([network])
-        model.path, model.network, model.tokenizer = None, network, tokenizer or Tokenizer()
+        model.path, model.network, model.tokenizer = None, network, tokenizer or Tokenizer()  # type: ignore[assignment]
+        model.convention = NEWS
         return model
 
     # -- pipeline component ---------------------------------------------------------------

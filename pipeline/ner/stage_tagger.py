@@ -29,10 +29,10 @@ class StageTagger:
         self.tokenizer = tokenizer
 
     def tag_sentences(self, sentences: Iterable[Sequence[str]]) -> list[list[str]]:
-        sentences = [list(s) for s in sentences]
+        given = [list(s) for s in sentences]
         tags: list[list[str]] = []
-        for first in range(0, len(sentences), SENTENCES_PER_DOCUMENT):
-            tags.extend(self._tag_document(sentences[first:first + SENTENCES_PER_DOCUMENT]))
+        for first in range(0, len(given), SENTENCES_PER_DOCUMENT):
+            tags.extend(self._tag_document(given[first:first + SENTENCES_PER_DOCUMENT]))
         return tags
 
     def _tag_document(self, sentences: list[list[str]]) -> list[list[str]]:

@@ -232,7 +232,9 @@ def entity_spans(mentions: pd.DataFrame, source_text: str, view: TextView, regio
     edited after the run) or that lies in text the view does not show ("hidden"), rather
     than being drawn in the wrong place.
     """
-    spans, skipped, last_end = [], collections.Counter(), -1
+    spans: list = []
+    skipped: collections.Counter[str] = collections.Counter()
+    last_end = -1
     ordered = mentions.assign(_length=mentions["end"] - mentions["start"]).sort_values(
         ["start", "_length"], ascending=[True, False], kind="stable")  # the longer of two nested spans wins
     for row in ordered.itertuples(index=False):
@@ -349,7 +351,9 @@ def _view(row, mentions: pd.DataFrame, source_text: str | None, region: tuple[in
 
 def mention_list(mentions: pd.DataFrame, tips: Tooltips) -> tuple[str, list[dict]]:
     """When the text cannot be shown, the mentions themselves in order, separated by dots."""
-    parts, spans, length = [], [], 0
+    parts: list[str] = []
+    spans: list[dict] = []
+    length = 0
     for row in mentions.sort_values(["start", "end"]).itertuples(index=False):
         if parts:
             parts.append(" · ")

@@ -92,7 +92,7 @@ def soft_targets(sentences, teachers: list[Path], pretrained: Path, out: Path) -
                 for row, i in enumerate(chunk):
                     probs = marginals[row, :len(sentences[i].words)]
                     total[i] = probs if total[i] is None else total[i] + probs
-    np.savez_compressed(out, *[(t / len(models)).astype(np.float16) for t in total])
+    np.savez_compressed(out, *[(t / len(models)).astype(np.float16) for t in total if t is not None])
 
 
 def _soft_job(args) -> None:
@@ -169,6 +169,7 @@ def train_student(job: Job) -> dict:
                        if kind == "gold" else soft[i] for (kind, i), s in zip(chunk, sentences)]
             batch = featurizer.batch([data.Sentence(s.words, s.norms, s.clitic, [], s.convention) for s in sentences],
                                      targets)
+            assert batch.soft is not None
             log_probs = torch.log_softmax(model.emissions(batch), -1)
             mask = (torch.arange(log_probs.shape[1])[None, :] < batch.lengths[:, None]).float()
             loss = -((batch.soft * log_probs).sum(-1) * mask).sum() / mask.sum()

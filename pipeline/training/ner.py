@@ -367,6 +367,7 @@ def train_member(job: MemberJob) -> dict:
     if gap > 1e-3:
         raise SystemExit("the numpy network does not reproduce the torch one: see export()")
     job.folder.mkdir(parents=True, exist_ok=True)
+    assert best[2] is not None  # at least one epoch ran
     best[2].save(job.folder, member_file(job.seed))
     return {"seed": job.seed, "best_epoch": best[1], "dev_f1": round(100 * best[0], 2), "history": history,
             "seconds": round(time.time() - started), "export_gap": gap,

@@ -126,7 +126,7 @@ class BiLM(nn.Module):
             lstm.weight_ih_l0.data = torch.from_numpy(arrays[f"{d}_w_ih"].astype(np.float32))
             lstm.weight_hh_l0.data = torch.from_numpy(arrays[f"{d}_w_hh"].astype(np.float32))
             lstm.bias_ih_l0.data = torch.from_numpy(arrays[f"{d}_b"].astype(np.float32))
-            lstm.bias_hh_l0.data = torch.zeros_like(lstm.bias_hh_l0.data)
+            lstm.bias_hh_l0.data = torch.zeros(4 * hidden)
         for p in self.parameters():
             p.requires_grad = False
         self.dim = 2 * hidden
@@ -209,10 +209,11 @@ class Tagger(nn.Module):
 
     # -- CRF (teacher) ---------------------------------------------------------------------
     def _crf(self) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
+        trans_mask, start_mask = self.get_buffer("trans_mask"), self.get_buffer("start_mask")
         if self.shape.crf:
-            return self.transitions + self.trans_mask, self.start + self.start_mask, self.end
-        zeros = torch.zeros(self.trans_mask.shape[0])
-        return self.trans_mask, self.start_mask, zeros
+            return (self.get_parameter("transitions") + trans_mask, self.get_parameter("start") + start_mask,
+                    self.get_parameter("end"))
+        return trans_mask, start_mask, torch.zeros(trans_mask.shape[0])
 
     def crf_nll(self, scores: torch.Tensor, lengths: torch.Tensor, labels: torch.Tensor) -> torch.Tensor:
         trans, start, end = self._crf()
@@ -258,9 +259,11 @@ class Tagger(nn.Module):
 
 def entity_f1(gold: Sequence[Sequence[str]], predicted: Sequence[Sequence[str]]) -> tuple[float, Counter, Counter, Counter]:
     """Micro entity F1 (exact span and type, conlleval), and tp / gold / predicted counts per type."""
-    tp, n_gold, n_pred = Counter(), Counter(), Counter()
-    for g, p in zip(gold, predicted):
-        gs, ps = set(tag_spans(list(g))), set(tag_spans(list(p)))
+    tp: Counter[str] = Counter()
+    n_gold: Counter[str] = Counter()
+    n_pred: Counter[str] = Counter()
+    for gold_tags, predicted_tags in zip(gold, predicted):
+        gs, ps = set(tag_spans(list(gold_tags))), set(tag_spans(list(predicted_tags)))
         n_gold.update(label for _, _, label in gs)
         n_pred.update(label for _, _, label in ps)
         tp.update(label for _, _, label in gs & ps)
@@ -301,7 +304,7 @@ class Exported(nn.Module):
         self.tagger = tagger
 
     def forward(self, words, chars, char_lengths, vectors, clitic, convention, reverse):
-        batch = Batch(words, chars, char_lengths, vectors, clitic, convention, lengths=None, labels=None)  # type: ignore[arg-type]
+        batch = Batch(words, chars, char_lengths, vectors, clitic, convention, lengths=reverse[:, 0] + 1, labels=reverse)
         return torch.log_softmax(self.tagger.emissions(batch, reverse), -1)
 
 

@@ -30,6 +30,7 @@ import time
 from collections import Counter
 from dataclasses import asdict, dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -190,7 +191,7 @@ def train_direction(direction: str, work: Path, settings: Settings) -> dict:
     windows = (len(train_in) - 1) // settings.bptt
     total_steps = settings.epochs * windows
     checkpoint = work / f"lm-{direction}.ckpt"
-    position = {"epoch": 0, "window": 0, "perplexities": [], "seconds": 0.0}
+    position: dict[str, Any] = {"epoch": 0, "window": 0, "perplexities": [], "seconds": 0.0}
     if checkpoint.exists():
         saved = torch.load(checkpoint, weights_only=False)
         model.load_state_dict(saved["model"])
@@ -234,7 +235,7 @@ def train_direction(direction: str, work: Path, settings: Settings) -> dict:
         log(work, f"{direction}: epoch {position['epoch'] + 1} held-out perplexity {perplexity:.2f}")
         position.update(epoch=position["epoch"] + 1, window=0, seconds=time.time() - started)
         save_checkpoint(checkpoint, model, optimizer, position)
-    np.savez(work / f"lm-{direction}.npz", **lstm_arrays(model))
+    np.savez(work / f"lm-{direction}.npz", **lstm_arrays(model))  # type: ignore[arg-type]
     return {"perplexities": position["perplexities"], "seconds": round(position["seconds"])}
 
 
