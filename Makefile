@@ -6,13 +6,13 @@ STAMP  := $(VENV)/.installed
 INPUT  ?= data/raw
 OUT    ?= out
 
-.PHONY: pipeline test install clean
+.PHONY: pipeline test test-fast lint install clean
 
 $(STAMP): pyproject.toml
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "error: $(PYTHON) not found (Python 3.11 is required; set PYTHON=...)"; exit 1; }
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	$(BIN)/python -m pip install --quiet -e '.[dev]'   # every extra (report, spacy, dask, parquet, train) + test tools
 	touch $(STAMP)
 
 install: $(STAMP)
@@ -22,6 +22,15 @@ pipeline: $(STAMP)
 
 test: $(STAMP)
 	$(BIN)/python -m pytest -q
+
+# `make test-fast`: the unit tests without the slow end-to-end checks (about a minute).
+test-fast: $(STAMP)
+	$(BIN)/python -m pytest -q -m "not slow"
+
+# `make lint`: ruff (style, imports, bugbear) and mypy (types), both configured in pyproject.toml.
+lint: $(STAMP)
+	$(BIN)/ruff check pipeline tests scripts
+	$(BIN)/mypy
 
 clean:
 	rm -rf $(OUT) .pytest_cache
@@ -38,7 +47,6 @@ report: $(STAMP)
 CORPORA ?= ../shared/corpora
 .PHONY: train
 train: $(STAMP)
-	$(BIN)/python -m pip install --quiet 'floret==0.10.5'
 	$(BIN)/python -m pipeline.training.ner --corpora $(CORPORA) --out models/ner-ar-bilstm --work .cache/train
 
 # `make bench`: words/s and documents/s per stage and end to end, start-up time, peak memory and

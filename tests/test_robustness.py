@@ -123,6 +123,7 @@ def test_offset_invariant_holds_for_any_input(nlp, pieces, fmt):
                 assert normalize(MappedText.identity(surface)).text == clean_mention
 
 
+@pytest.mark.slow
 def test_killed_run_resumes_to_identical_tables(tmp_path):
     rng = random.Random(3)
     inputs = tmp_path / "in"

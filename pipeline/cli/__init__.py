@@ -88,6 +88,11 @@ def run(inputs: tuple[str, ...], out_dir: Path, gazetteers: tuple[Path, ...], wo
         raise click.UsageError("--incremental needs CSV tables (it copies rows from them); drop --format parquet")
     if scheduler and engine != "dask":
         raise click.UsageError("--scheduler is for --engine dask")
+    if table_format == "parquet":
+        try:
+            import pyarrow  # noqa: F401
+        except ImportError as exc:
+            raise click.UsageError("--format parquet needs the [parquet] extra: pip install 'mena-ner[parquet]'") from exc
     try:
         analyzer = load(gazetteers)
     except GazetteerError as exc:

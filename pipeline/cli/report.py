@@ -36,8 +36,12 @@ def report(out_dir: Path, output: Path | None, max_docs: int, per_page: int, top
     right to left with entities highlighted (hover for the linked entity). It embeds all its
     scripts and map data, so it opens offline; source files are read to show article text.
     """
-    from pipeline.report.build import build_report
-    from pipeline.report.tables import ReportError
+    try:
+        from pipeline.report.build import build_report
+        from pipeline.report.tables import ReportError
+    except ImportError as exc:
+        raise click.ClickException(f"the report needs the [report] extra ({exc.name} is missing): "
+                                   "pip install 'mena-ner[report]'") from exc
 
     options = ReportOptions(max_docs=max_docs, per_page=per_page, top=top, network_nodes=network_nodes,
                             scope=scope, roots=roots)

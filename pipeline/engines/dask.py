@@ -142,7 +142,7 @@ def connect(scheduler: str = "", workers: int = 1):
     try:
         from distributed import Client, LocalCluster
     except ImportError as exc:  # pragma: no cover - a dependency of the package
-        raise EngineError("--engine dask needs the 'distributed' package: pip install 'dask[distributed]'") from exc
+        raise EngineError("--engine dask needs the [dask] extra: pip install 'mena-ner[dask]'") from exc
     with contextlib.ExitStack() as stack:
         try:
             if scheduler:

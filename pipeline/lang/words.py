@@ -68,3 +68,12 @@ CUE_TYPES = {
     **{fold(w): CITY_TYPES for w in "مدينة العاصمة عاصمة بلدة".split()},
     **{fold(w): tuple(COUNTRY_TYPES) for w in "دولة سلطنة المملكة مملكة جمهورية إمارة".split()},
 }
+
+# -- ner gazetteer lookup: classifier nouns left outside a name's span when the rest names the
+# entity on its own ("مدينة حلب" -> حلب, "تنظيم داعش" -> داعش, "وكالة رويترز" -> رويترز);
+# data/news_gold/GUIDELINES.md §1. The knowledge base may list the long form as an alias: the
+# match keeps its entity, the mention drops the descriptor.
+DESCRIPTORS_OUTSIDE = frozenset(fold(w) for w in (
+    "مدينة بلدة قرية محافظة ولاية إقليم اقليم منطقة مقاطعة مديرية معتمدية جهة حي جزيرة عاصمة العاصمة دولة إمارة "
+    "سلطنة مملكة حركة تنظيم جماعة ميليشيا ميليشيات فصيل منظمة صحيفة جريدة مجلة قناة شبكة موقع تطبيق منصة شركة "
+    "مجموعة نادي فريق وكالة عملية بطولة دول مدن محافظات").split())

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pipeline.cache import cached
 from pipeline.kb.gazetteer import Entry, Gazetteer
 from pipeline.lang.arabic import FUNCTION_WORDS, is_arabic_word, proclitic_analyses
-from pipeline.lang.words import CONTEXT_CUES
+from pipeline.lang.words import CONTEXT_CUES, DESCRIPTORS_OUTSIDE
 from pipeline.ner.base import DocView
 from pipeline.resources import resource_paths
 from pipeline.tokenize import Tokenizer
@@ -111,7 +111,8 @@ class GazetteerMatcher:
             match = self._longest(view, norms, i)
             if match:
                 last, ids = match
-                out.append(self._mention(view, i, last, ids))
+                first = i + 1 if self._descriptor_outside(norms, i, last) else i
+                out.append(self._mention(view, first, last, ids))
             elif is_arabic_word(token.text):
                 out.extend(self._match_shedding_proclitic(view, norms, i))
         return out
@@ -129,6 +130,10 @@ class GazetteerMatcher:
             if ids:
                 best = (j, ids)
         return best
+
+    def _descriptor_outside(self, norms: list[str], i: int, last: int) -> bool:
+        """The match starts with a classifier noun ("مدينة", "تنظيم") and the rest is a name on its own."""
+        return last > i and norms[i] in DESCRIPTORS_OUTSIDE and tuple(norms[i + 1:last + 1]) in self.index.keys
 
     def _in_context(self, view: DocView, i: int, key: tuple[str, ...], attached: str) -> list[str]:
         """Ids of context-only entries with this alias whose cue precedes token ``i``."""
