@@ -115,7 +115,7 @@ def run(inputs: tuple[str, ...], out_dir: Path, gazetteers: tuple[Path, ...], wo
     for line in summary.lines():
         click.echo(line)
     click.echo(f"tables:    {out_dir}/documents.{table_format}, mentions.{table_format}, entities.{table_format}, "
-               f"edges.{table_format}")
+               f"edges.{table_format}, timeline.{table_format}")
     for error in summary.errors[:10]:
         click.echo(f"  ! {error}", err=True)
     if len(summary.errors) > 10:

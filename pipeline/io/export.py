@@ -250,3 +250,50 @@ def _pairs(counts: collections.Counter) -> list[tuple[str, str]]:
 def _name(entities: EntityLookup, entity_id: str) -> str:
     totals = entities.get(entity_id)
     return "" if totals is None else totals.name
+
+
+TIMELINE_COLUMNS = ("date", "outlet", "entity_id", "label", "name_ar", "n_mentions", "n_documents")
+
+
+def write_timeline(documents_csv, mentions_csv, entities: EntityLookup, out_csv, scratch) -> int:
+    """timeline.csv: mentions and documents per entity per publication day, for all outlets
+    (``outlet`` empty) and per outlet. Documents without a date are left out (the table is empty
+    when no document has one). Summed in SQLite, like edges.csv, so memory stays flat."""
+    import sqlite3
+
+    dated: dict[str, tuple[str, str]] = {}
+    with open(documents_csv, encoding="utf-8", newline="") as handle:
+        for row in csv.DictReader(handle):
+            if row["published"]:
+                dated[row["doc_id"]] = (row["published"], row["outlet"])
+    scratch = Path(scratch)
+    scratch.unlink(missing_ok=True)
+    db = sqlite3.connect(scratch)
+    db.execute("CREATE TABLE t (date TEXT, outlet TEXT, entity TEXT, label TEXT, m INTEGER, d INTEGER, "
+               "PRIMARY KEY (date, outlet, entity)) WITHOUT ROWID")
+    upsert = ("INSERT INTO t VALUES (?, ?, ?, ?, ?, 1) ON CONFLICT (date, outlet, entity) "
+              "DO UPDATE SET m = m + excluded.m, d = d + 1")
+    with open(mentions_csv, encoding="utf-8", newline="") as handle:
+        current, counts = None, collections.Counter()
+        labels: dict[str, str] = {}
+        for row in [*csv.DictReader(handle), None]:
+            doc_id = row["doc_id"] if row else None
+            if doc_id != current and current in dated and counts:
+                date, outlet = dated[current]
+                scopes = [""] + ([outlet] if outlet else [])
+                db.executemany(upsert, [(date, scope, e, labels[e], n) for e, n in counts.items() for scope in scopes])
+            if doc_id != current:
+                current, counts = doc_id, collections.Counter()
+            if row:
+                counts[row["entity_id"]] += 1
+                labels.setdefault(row["entity_id"], row["label"])
+    rows = 0
+    with open(out_csv, "w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle, lineterminator="\n")
+        writer.writerow(TIMELINE_COLUMNS)
+        for date, outlet, entity_id, label, m, d in db.execute("SELECT * FROM t ORDER BY date, outlet, m DESC, entity"):
+            writer.writerow((date, outlet, entity_id, label, _name(entities, entity_id), m, d))
+            rows += 1
+    db.close()
+    scratch.unlink(missing_ok=True)
+    return rows

@@ -41,9 +41,11 @@ from pipeline.io.export import (
     UnitOutput,
     render_csv,
     write_edges,
+    write_timeline,
 )
 
-TABLES = ("documents", "mentions")
+TABLES = ("documents", "mentions")  # written unit by unit (journaled); the others are derived at publish
+PUBLISHED = (*TABLES, "entities", "edges", "timeline")
 STATE_DIR = ".mena-ner"
 TABLE_FORMATS = ("csv", "parquet")
 
@@ -272,6 +274,8 @@ class OutputFolder:
             writer.writerows(self.totals.entities.rows())
         write_edges(self.run_dir / "mentions.csv", self.totals.entities, self.run_dir / "edges.csv",
                     self.run_dir / "edges.sqlite")
+        write_timeline(self.run_dir / "documents.csv", self.run_dir / "mentions.csv", self.totals.entities,
+                       self.run_dir / "timeline.csv", self.run_dir / "timeline.sqlite")
         self.totals.entities.close()
         if self.table_format == "parquet":
             from pipeline.io.parquet import csv_tables_to_parquet
@@ -279,7 +283,7 @@ class OutputFolder:
             csv_tables_to_parquet(self.run_dir, remove_csv=True)
         (self.run_dir / "PUBLISHING").write_text(f"rename run/ files into place\n{self.table_format}\n")
         self._finish_interrupted_publish()
-        return {t: self.out / f"{t}.{self.table_format}" for t in (*TABLES, "entities", "edges")}
+        return {t: self.out / f"{t}.{self.table_format}" for t in PUBLISHED}
 
     def close_unpublished(self) -> None:
         """Stop without publishing (interrupted): part files stay for ``--resume``."""
@@ -294,9 +298,9 @@ class OutputFolder:
         if not marker.exists():
             return
         table_format = "parquet" if marker.read_text().split("\n")[1:2] == ["parquet"] else "csv"
-        for table in ("documents", "mentions", "entities", "edges"):  # the other format's tables are stale now
+        for table in PUBLISHED:  # the other format's tables are stale now
             (self.out / f"{table}.{'csv' if table_format == 'parquet' else 'parquet'}").unlink(missing_ok=True)
-        tables: tuple[str, ...] = ("documents.csv", "mentions.csv", "entities.csv", "edges.csv")
+        tables: tuple[str, ...] = tuple(f"{t}.csv" for t in PUBLISHED)
         if table_format == "parquet":
             tables = tuple(name.replace(".csv", ".parquet") for name in tables)
         for name in (*tables, "journal.jsonl", "state.json"):

@@ -19,12 +19,13 @@ INTEGER_COLUMNS = {
     "mentions": ("sentence", "start", "end"),
     "entities": ("n_mentions", "n_documents"),
     "edges": ("count",),
+    "timeline": ("n_mentions", "n_documents"),
 }
 FLOAT_COLUMNS = {
     "mentions": ("score",),
     "entities": ("latitude", "longitude"),
 }
-TABLE_NAMES = ("documents", "mentions", "entities", "edges")
+TABLE_NAMES = ("documents", "mentions", "entities", "edges", "timeline")
 
 
 def csv_tables_to_parquet(folder: Path, tables: Iterable[str] = TABLE_NAMES, remove_csv: bool = False) -> list[Path]:

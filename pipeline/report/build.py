@@ -13,6 +13,8 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+import pandas as pd
+
 from pipeline.report import charts, overview
 from pipeline.report.documents import Tooltips, document_views, select_documents
 from pipeline.report.options import ReportOptions
@@ -66,7 +68,9 @@ def page_content(tables: RunTables, options: ReportOptions, *, roots: list[Path]
         cards=summary_cards(tables, counts, len(places)),
         labels=overview.labels_in(mentions, entities),
         figures={"fig-labels": charts.label_figure(counts), "fig-top": charts.top_entities_figure(tops),
-                 "fig-map": charts.map_figure(places), "fig-network": charts.network_figure(net)},
+                 "fig-map": charts.map_figure(places), "fig-network": charts.network_figure(net),
+                 "fig-timeline": charts.timeline_figure(tables.timeline if tables.timeline is not None
+                                                        else pd.DataFrame(columns=["outlet"]), entities)},
         tops=tops, documents=views, tooltips=tips.texts, per_page=options.per_page,
         documents_note=documents_note(len(views), int((docs["status"] == "ok").sum()), len(docs)),
         map_note=f"{len(places):,} entities with coordinates; marker area shows mentions. "

@@ -179,3 +179,35 @@ def empty_figure(message: str) -> go.Figure:
     fig.update_xaxes(visible=False)
     fig.update_yaxes(visible=False)
     return _base_layout(fig, 160)
+
+
+def timeline_figure(timeline: pd.DataFrame, entities: pd.DataFrame, top: int = 10) -> go.Figure:
+    """Mentions per day (or per week: the buttons) of the most mentioned entities over all outlets.
+
+    Click a name in the legend to hide or show its line, double-click to show it alone.
+    """
+    fig = go.Figure()
+    rows = timeline[timeline["outlet"] == ""] if len(timeline) else timeline
+    if not len(rows):
+        fig.add_annotation(text="no dated documents in this run", showarrow=False)
+        return _base_layout(fig, 380)
+    chosen = rows.groupby("entity_id")["n_mentions"].sum().sort_values(ascending=False).head(top).index
+    names = entities.set_index("entity_id")
+    dates = pd.to_datetime(rows["date"], errors="coerce")
+    rows = rows.assign(day=dates, week=dates.dt.to_period("W").dt.start_time).dropna(subset=["day"])
+    for grain, visible in (("day", True), ("week", False)):
+        for entity_id in chosen:
+            series = rows[rows["entity_id"] == entity_id].groupby(grain)["n_mentions"].sum().sort_index()
+            name = entity_name(names.at[entity_id, "name_ar"], names.at[entity_id, "name_en"], 24) \
+                if entity_id in names.index else entity_id
+            label = names.at[entity_id, "label"] if entity_id in names.index else ""
+            fig.add_trace(go.Scatter(x=series.index, y=series.values, name=name, mode="lines+markers",
+                                     visible=visible, legendgroup=entity_id, line={"width": 2},
+                                     hovertemplate=f"{name} ({label})<br>%{{x|%Y-%m-%d}}: %{{y}} mentions<extra></extra>"))
+    n = len(chosen)
+    fig.update_layout(updatemenus=[{
+        "type": "buttons", "direction": "right", "x": 0, "y": 1.15, "xanchor": "left", "showactive": True,
+        "buttons": [{"label": "daily", "method": "update", "args": [{"visible": [True] * n + [False] * n}]},
+                    {"label": "weekly", "method": "update", "args": [{"visible": [False] * n + [True] * n}]}]}],
+        legend={"orientation": "v"}, yaxis_title="mentions")
+    return _base_layout(fig, 420)

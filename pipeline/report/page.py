@@ -85,6 +85,10 @@ def _overview(content: PageContent) -> str:
         f"<div class=\"panel\" id=\"network\"><h2>Who appears with whom</h2><p class=\"muted\">{html.escape(content.network_note)}</p>"
         "<div id=\"fig-network\" class=\"figure\"></div></div>"
         "</section>\n"
+        "<section class=\"grid\"><div class=\"panel\" id=\"timeline\"><h2>When</h2><p class=\"muted\">Mentions per "
+        "day of the most mentioned entities in dated documents (timeline.csv); the buttons switch to weeks; click "
+        "a name to hide or show it, double-click to see it alone.</p><div id=\"fig-timeline\" class=\"figure\">"
+        "</div></div></section>\n"
     )
 
 

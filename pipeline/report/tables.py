@@ -21,6 +21,7 @@ MENTION_COLUMNS = ("doc_id", "source", "sentence", "start", "end", "text", "labe
 ENTITY_COLUMNS = ("entity_id", "label", "name_ar", "name_en", "wikidata", "n_mentions", "n_documents",
                   "latitude", "longitude")
 EDGE_COLUMNS = ("entity_a", "entity_b", "scope", "count")
+TIMELINE_COLUMNS = ("date", "outlet", "entity_id", "label", "n_mentions", "n_documents")
 # Columns a run may lack (older exporters); filled with empty text so code needs no special case.
 _OPTIONAL = {"documents": ("locator", "keywords", "error"), "mentions": ("value", "method", "score")}
 _NUMERIC = {
@@ -28,6 +29,7 @@ _NUMERIC = {
     "mentions": ("sentence", "start", "end", "score"),
     "entities": ("n_mentions", "n_documents", "latitude", "longitude"),
     "edges": ("count",),
+    "timeline": ("n_mentions", "n_documents"),
 }
 
 
@@ -43,6 +45,7 @@ class RunTables:
     mentions: pd.DataFrame
     entities: pd.DataFrame
     edges: pd.DataFrame | None = None
+    timeline: pd.DataFrame | None = None  # None when the run wrote no timeline.csv (older runs)
 
 
 def load_tables(out_dir: str | Path) -> RunTables:
@@ -52,9 +55,10 @@ def load_tables(out_dir: str | Path) -> RunTables:
         name: read_table(out_dir / f"{name}.csv", columns, name)
         for name, columns in (("documents", DOCUMENT_COLUMNS), ("mentions", MENTION_COLUMNS), ("entities", ENTITY_COLUMNS))
     }
-    edges_path = out_dir / "edges.csv"
+    edges_path, timeline_path = out_dir / "edges.csv", out_dir / "timeline.csv"
     edges = read_table(edges_path, EDGE_COLUMNS, "edges") if edges_path.exists() else None
-    return RunTables(edges=edges, **tables)
+    timeline = read_table(timeline_path, TIMELINE_COLUMNS, "timeline") if timeline_path.exists() else None
+    return RunTables(edges=edges, timeline=timeline, **tables)
 
 
 def read_table(path: Path, columns: tuple[str, ...], name: str) -> pd.DataFrame:
