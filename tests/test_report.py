@@ -153,7 +153,7 @@ def test_report_is_one_self_contained_file(sample_run):
 def test_overview_covers_the_tables(sample_run):
     tables = load_tables(sample_run)
     figures = figures_of(parse_page(sample_run / "report.html"))
-    assert set(figures) == {"fig-labels", "fig-top", "fig-map", "fig-network"}
+    assert set(figures) == {"fig-labels", "fig-top", "fig-map", "fig-network", "fig-timeline"}
 
     mentions_trace = figures["fig-labels"]["data"][0]
     per_label = dict(zip((x.split("<br>")[0] for x in values(mentions_trace["x"])), values(mentions_trace["y"])))

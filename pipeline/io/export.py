@@ -273,20 +273,11 @@ def write_timeline(documents_csv, mentions_csv, entities: EntityLookup, out_csv,
                "PRIMARY KEY (date, outlet, entity)) WITHOUT ROWID")
     upsert = ("INSERT INTO t VALUES (?, ?, ?, ?, ?, 1) ON CONFLICT (date, outlet, entity) "
               "DO UPDATE SET m = m + excluded.m, d = d + 1")
-    with open(mentions_csv, encoding="utf-8", newline="") as handle:
-        current, counts = None, collections.Counter()
-        labels: dict[str, str] = {}
-        for row in [*csv.DictReader(handle), None]:
-            doc_id = row["doc_id"] if row else None
-            if doc_id != current and current in dated and counts:
-                date, outlet = dated[current]
-                scopes = [""] + ([outlet] if outlet else [])
-                db.executemany(upsert, [(date, scope, e, labels[e], n) for e, n in counts.items() for scope in scopes])
-            if doc_id != current:
-                current, counts = doc_id, collections.Counter()
-            if row:
-                counts[row["entity_id"]] += 1
-                labels.setdefault(row["entity_id"], row["label"])
+    for doc_id, counts, labels in _entities_per_document(mentions_csv):
+        if doc_id in dated:
+            date, outlet = dated[doc_id]
+            scopes = [""] + ([outlet] if outlet else [])
+            db.executemany(upsert, [(date, scope, e, labels[e], n) for e, n in counts.items() for scope in scopes])
     rows = 0
     with open(out_csv, "w", encoding="utf-8", newline="") as handle:
         writer = csv.writer(handle, lineterminator="\n")
@@ -297,3 +288,20 @@ def write_timeline(documents_csv, mentions_csv, entities: EntityLookup, out_csv,
     db.close()
     scratch.unlink(missing_ok=True)
     return rows
+
+
+def _entities_per_document(mentions_csv) -> Iterable[tuple[str, collections.Counter, dict[str, str]]]:
+    """For each document of mentions.csv (its rows are contiguous): mentions per entity, and labels."""
+    with open(mentions_csv, encoding="utf-8", newline="") as handle:
+        current = ""
+        counts: collections.Counter[str] = collections.Counter()
+        labels: dict[str, str] = {}
+        for row in csv.DictReader(handle):
+            if row["doc_id"] != current:
+                if counts:
+                    yield current, counts, labels
+                current, counts, labels = row["doc_id"], collections.Counter(), {}
+            counts[row["entity_id"]] += 1
+            labels.setdefault(row["entity_id"], row["label"])
+        if counts:
+            yield current, counts, labels
