@@ -212,7 +212,7 @@ def test_switching_format_removes_the_other_formats_tables(nlp, tmp_path):
     inputs_ = [str(sorted(SAMPLE_DIR.glob("*.txt"))[0])]
     run(inputs_, tmp_path, nlp, RunOptions(table_format="parquet"))
     tables = sorted(p.name for p in tmp_path.iterdir() if p.is_file())
-    assert tables == ["documents.parquet", "edges.parquet", "entities.parquet", "mentions.parquet"]
+    assert tables == ["documents.parquet", "edges.parquet", "entities.parquet", "mentions.parquet", "timeline.parquet"]
     run(inputs_, tmp_path, nlp)
     assert not list(tmp_path.glob("*.parquet")) and (tmp_path / "entities.csv").exists()
 

@@ -92,3 +92,26 @@ def add(path: Path | None, entry_id: str, label: str, name_ar: str, name_en: str
             writer.writeheader()
         writer.writerow({c: row.get(c, "") for c in COLUMNS})
     click.echo(f"added {entry_id} to {path}")
+
+
+@gazetteer.command()
+@click.argument("out_dir", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.option("--out", "path", type=click.Path(dir_okay=False, path_type=Path),
+              help="Gazetteer CSV to write  [default: OUT_DIR/suggested_gazetteer.csv]")
+@click.option("--top", default=50, show_default=True, help="How many entities.")
+@click.option("--min-mentions", default=2, show_default=True, help="Only entities mentioned at least this often.")
+def suggest(out_dir: Path, path: Path | None, top: int, min_mentions: int) -> None:
+    """Write the most mentioned names of a finished run that no gazetteer holds as a gazetteer CSV.
+
+    Check every row (keep the real names, fix labels and names, add English names and QIDs, delete
+    the rest), then drop the file into data/gazetteers/ or pass it with --gazetteer: the next run
+    links those names.
+    """
+    from pipeline.kb.suggest import suggestions, write_suggestions
+
+    path = path or out_dir / "suggested_gazetteer.csv"
+    if not (out_dir / "entities.csv").is_file():
+        raise click.ClickException(f"{out_dir}/entities.csv not found: run `mena-ner run INPUT --out {out_dir}` first")
+    count = write_suggestions(suggestions(out_dir, top, min_mentions), path)
+    click.echo(f"{count} suggested entries -> {path}")
+    click.echo(f"check them, then: mena-ner run INPUT... --out {out_dir} --overwrite --gazetteer {path}")

@@ -61,7 +61,8 @@ class EntityStore:
             self._db.executemany(
                 "INSERT INTO entity VALUES (?, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET "
                 "mentions = mentions + excluded.mentions, documents = documents + excluded.documents",
-                ((entity_id, json.dumps(t.facts_json(), ensure_ascii=False), t.n_mentions, t.n_documents)
+                ((entity_id, json.dumps({**t.facts_json(), "example": t.example}, ensure_ascii=False), t.n_mentions,
+                  t.n_documents)
                  for entity_id, t in self._buffer.items()))
             self._db.executemany(
                 "INSERT INTO surface VALUES (?, ?, ?) ON CONFLICT (id, surface) DO UPDATE SET n = n + excluded.n",
@@ -116,5 +117,6 @@ class EntityStore:
 
     def _totals(self, entity_id: str, facts: str, mentions: int, documents: int) -> EntityTotals:
         surfaces = collections.Counter(dict(self._db.execute("SELECT surface, n FROM surface WHERE id = ?", (entity_id,))))
-        return EntityTotals(facts_from_json(json.loads(facts)), n_mentions=mentions, n_documents=documents,
-                            surfaces=surfaces)
+        data = json.loads(facts)
+        return EntityTotals(facts_from_json(data), n_mentions=mentions, n_documents=documents, surfaces=surfaces,
+                            example=data.get("example", ""))

@@ -29,8 +29,9 @@ MENTION_COLUMNS = (
 )
 ENTITY_COLUMNS = (
     "entity_id", "label", "name_ar", "name_en", "wikidata", "n_mentions", "n_documents", "aliases",
-    "geonames", "latitude", "longitude", "country",
+    "geonames", "latitude", "longitude", "country", "example",
 )
+EXAMPLE_CHARS = 90  # characters of context on each side of an entity's first mention
 LIST_SEPARATOR = " | "
 
 
@@ -43,6 +44,7 @@ class EntityTotals:
     n_mentions: int = 0
     n_documents: int = 0
     surfaces: collections.Counter = field(default_factory=collections.Counter)
+    example: str = ""  # the line around the first mention the run met
 
     def merge(self, other: EntityTotals) -> None:
         self.n_mentions += other.n_mentions
@@ -53,12 +55,13 @@ class EntityTotals:
         return {name: value for name, value in asdict(self.facts).items() if value not in ("", None)}
 
     def to_json(self) -> dict:
-        return {**self.facts_json(), "m": self.n_mentions, "d": self.n_documents, "s": dict(self.surfaces)}
+        return {**self.facts_json(), "m": self.n_mentions, "d": self.n_documents, "s": dict(self.surfaces),
+                "x": self.example}
 
     @classmethod
     def from_json(cls, data: dict) -> EntityTotals:
         return cls(facts_from_json(data), n_mentions=data["m"], n_documents=data["d"],
-                   surfaces=collections.Counter(data["s"]))
+                   surfaces=collections.Counter(data["s"]), example=data.get("x", ""))
 
     @property
     def name(self) -> str:
@@ -74,7 +77,7 @@ class EntityTotals:
             "entity_id": entity_id, "label": f.label, "name_ar": self.name, "name_en": f.name_en,
             "wikidata": f.wikidata, "n_mentions": self.n_mentions, "n_documents": self.n_documents,
             "aliases": LIST_SEPARATOR.join(aliases), "geonames": f.geonames, "latitude": _number(f.latitude),
-            "longitude": _number(f.longitude), "country": f.country,
+            "longitude": _number(f.longitude), "country": f.country, "example": self.example,
         }
 
 
@@ -140,7 +143,7 @@ def unit_output(key: str, source: str, file_hash: str, results: Iterable[Documen
         for linked, row in zip(result.mentions, rows):
             totals = entities.get(linked.entity_id)
             if totals is None:
-                totals = entities[linked.entity_id] = EntityTotals(linked.entity)
+                totals = entities[linked.entity_id] = EntityTotals(linked.entity, example=_context(result, linked))
             totals.n_mentions += 1
             totals.surfaces[" ".join(str(row["text"]).split())] += 1
             if linked.entity_id not in seen_here:
@@ -162,6 +165,20 @@ def entity_rows(results: Iterable[DocumentResult]) -> Iterable[dict[str, object]
     totals = unit_output("", "", "", results).entities
     for entity_id in sorted(totals, key=lambda e: (-totals[e].n_mentions, e)):
         yield totals[entity_id].row(entity_id)
+
+
+def _context(result: DocumentResult, linked) -> str:
+    """The clean-text line around a mention, cut to :data:`EXAMPLE_CHARS` on each side."""
+    assert result.doc is not None
+    text, m = result.doc.text.text, linked.mention
+    line_start, line_end = text.rfind("\n", 0, m.start) + 1, text.find("\n", m.end)
+    line_end = len(text) if line_end < 0 else line_end
+    start, end = max(line_start, m.start - EXAMPLE_CHARS), min(line_end, m.end + EXAMPLE_CHARS)
+    if start > line_start:  # cut at a word boundary
+        start = text.find(" ", start, m.start) + 1 or start
+    if end < line_end:
+        end = text.rfind(" ", m.end, end) if text.rfind(" ", m.end, end) > 0 else end
+    return " ".join(text[start:end].split())
 
 
 def render_csv(rows: list[dict[str, object]], columns: tuple[str, ...], header: bool = False) -> str:

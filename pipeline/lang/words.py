@@ -64,9 +64,11 @@ CONTEXT_CUES = {
 # -- link: cue words before an ambiguous place name
 COUNTRY_TYPES = frozenset({"country"})
 CITY_TYPES = ("city", "capital", "town")
+REGION_TYPES = ("governorate", "region")
 CUE_TYPES = {
-    **{fold(w): CITY_TYPES for w in "مدينة العاصمة عاصمة بلدة".split()},
+    **{fold(w): CITY_TYPES for w in "مدينة مدينتي العاصمة عاصمة بلدة بلدية شوارع ميناء".split()},
     **{fold(w): tuple(COUNTRY_TYPES) for w in "دولة سلطنة المملكة مملكة جمهورية إمارة".split()},
+    **{fold(w): REGION_TYPES for w in "محافظة محافظتي ولاية ولايتي والي محافظ جهة إقليم اقليم ريف".split()},
 }
 
 # -- ner gazetteer lookup: classifier nouns left outside a name's span when the rest names the
@@ -77,3 +79,13 @@ DESCRIPTORS_OUTSIDE = frozenset(fold(w) for w in (
     "مدينة بلدة قرية محافظة ولاية إقليم اقليم منطقة مقاطعة مديرية معتمدية جهة حي جزيرة عاصمة العاصمة دولة إمارة "
     "سلطنة مملكة حركة تنظيم جماعة ميليشيا ميليشيات فصيل منظمة صحيفة جريدة مجلة قناة شبكة موقع تطبيق منصة شركة "
     "مجموعة نادي فريق وكالة عملية بطولة دول مدن محافظات").split())
+TRAILING_DESCRIPTORS = frozenset(fold(w) for w in "العاصمة".split())  # "تونس العاصمة" -> تونس (the city)
+
+# -- ner: words that are never mentions although models (and ANERcorp) tag them MISC: currencies,
+# religions, the name of God (data/news_gold/GUIDELINES.md §5).
+NOT_MENTIONS = frozenset(fold(w) for w in (
+    "دولار دولارا دولارات الدولار الدولارات يورو اليورو دينار الدينار دنانير ريال الريال ريالات درهم الدرهم "
+    "دراهم جنيه الجنيه جنيهات ليرة الليرة شيكل الشيكل روبل الروبل ين الين يوان اليوان فرنك الفرنك إسترليني "
+    "الإسترليني روبية الروبية "
+    "الإسلام الاسلام المسيحية اليهودية البوذية الهندوسية "
+    "الله لله").split())

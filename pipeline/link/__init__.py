@@ -25,7 +25,7 @@ import hashlib
 from dataclasses import replace
 
 from pipeline.kb.gazetteer import Entry, Gazetteer
-from pipeline.lang.arabic import fold, nationality
+from pipeline.lang.arabic import fold, nationality, proclitic_analyses
 from pipeline.lang.names import partial_names
 from pipeline.lang.words import COUNTRY_TYPES, CUE_TYPES
 from pipeline.types import LOCAL_PREFIX, EntityFacts, LinkedMention, Mention, TokenizedDocument
@@ -53,8 +53,12 @@ class Linker:
         text = tdoc.doc.text.text
         countries = self._document_countries(mentions) | {c for t in tdoc.tokens if (c := nationality(t.norm))}
         targets: dict[int, EntityFacts] = {}
+        chosen = self._cue_choices(mentions, text, countries)
         for i, mention in enumerate(mentions):
-            if mention.candidates:
+            reuse = chosen.get(mention.norm) if mention.label == "LOC" and not _cue(_word_before(text, mention.start)) else None
+            if reuse:
+                mention = replace(mention, kb_id=reuse)
+            elif mention.candidates:
                 after = nationality(_word_after(text, mention.end))
                 choice = self._disambiguate(mention, countries, _word_before(text, mention.start), after)
                 mention = replace(mention, kb_id=choice)
@@ -75,6 +79,19 @@ class Linker:
             linked.append(LinkedMention(mention, target))
         return linked
 
+    def _cue_choices(self, mentions: list[Mention], text: str, countries: set[str]) -> dict[str, str]:
+        """A shared name a cue word resolved in this document ("محافظة إدلب", "مدينة البصرة") -> the
+        entry chosen: its bare mentions elsewhere in the document mean the same place."""
+        chosen: dict[str, str] = {}
+        for mention in mentions:
+            previous = _word_before(text, mention.start)
+            if mention.label != "LOC" or not mention.kb_id or not _cue(previous) or mention.norm in chosen:
+                continue
+            after = nationality(_word_after(text, mention.end))
+            chosen[mention.norm] = (self._disambiguate(mention, countries, previous, after) if mention.candidates
+                                    else mention.kb_id)
+        return chosen
+
     def _document_countries(self, mentions: list[Mention]) -> set[str]:
         """Countries of the places the document names without ambiguity."""
         countries = set()
@@ -86,7 +103,7 @@ class Linker:
 
     def _disambiguate(self, mention: Mention, countries: set[str], previous: str, adjective: str | None) -> str:
         """The candidate entry that fits the document best (see the module docstring)."""
-        wants = CUE_TYPES.get(previous, ())
+        wants = _cue(previous)
 
         def score(order_and_id: tuple[int, str]) -> tuple:
             order, entry_id = order_and_id
@@ -183,6 +200,13 @@ def _unique_person_parts(gazetteer: Gazetteer) -> dict[str, str]:
             for part in partial_names(words):
                 owners.setdefault(part, set()).add(entry.id)
     return {part: next(iter(ids)) for part, ids in owners.items() if len(ids) == 1}
+
+
+def _cue(word: str) -> tuple[str, ...]:
+    """Place types a cue word before a name asks for ("مدينة" a city, "بمحافظة" a governorate)."""
+    if word in CUE_TYPES:
+        return CUE_TYPES[word]
+    return next((CUE_TYPES[stem] for _, stem in proclitic_analyses(word) if stem in CUE_TYPES), ())
 
 
 def _word_after(text: str, end: int) -> str:

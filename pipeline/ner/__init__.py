@@ -14,6 +14,7 @@ from collections.abc import Callable
 from typing import Protocol
 
 from pipeline.kb.gazetteer import Gazetteer
+from pipeline.lang.words import NOT_MENTIONS
 from pipeline.ner.base import DocView
 from pipeline.ner.coref import PartialNames
 from pipeline.ner.lookup import GazetteerMatcher
@@ -22,6 +23,12 @@ from pipeline.ner.model import Model
 from pipeline.ner.rules import KunyaRule, OrganizationRule, PatronymicChains, ResolutionRule, TitleRule
 from pipeline.tokenize import Tokenizer
 from pipeline.types import Mention, TokenizedDocument
+
+
+def is_name(text: str, norm: str) -> bool:
+    """What a mention must be: some letter or digit (never only punctuation or a symbol: "#"), and
+    not a currency, a religion or the name of God (``lang.words.NOT_MENTIONS``)."""
+    return any(ch.isalnum() for ch in text) and norm not in NOT_MENTIONS
 
 
 class Component(Protocol):
@@ -74,4 +81,4 @@ class Recognizer:
         found: list[Mention] = []
         for component in self.components:
             found.extend(component(view, merge(found, self.priorities)))
-        return merge(found, self.priorities)
+        return [m for m in merge(found, self.priorities) if is_name(view.text[m.start:m.end], m.norm)]

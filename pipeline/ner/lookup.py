@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pipeline.cache import cached
 from pipeline.kb.gazetteer import Entry, Gazetteer
 from pipeline.lang.arabic import FUNCTION_WORDS, is_arabic_word, proclitic_analyses
-from pipeline.lang.words import CONTEXT_CUES, DESCRIPTORS_OUTSIDE
+from pipeline.lang.words import CONTEXT_CUES, DESCRIPTORS_OUTSIDE, TRAILING_DESCRIPTORS
 from pipeline.ner.base import DocView
 from pipeline.resources import resource_paths
 from pipeline.tokenize import Tokenizer
@@ -55,7 +55,11 @@ def alias_key(tokenizer: Tokenizer, alias: str) -> tuple[str, ...]:
 
 
 def build_index(gazetteer: Gazetteer, tokenizer: Tokenizer) -> AliasIndex:
-    """Index the aliases of entries whose ``match`` mode allows finding them in text."""
+    """Index the aliases of entries whose ``match`` mode allows finding them in text.
+
+    A two-word alias is also found written as one word ("ابو ظبى" = "أبوظبي", "عبد الله" =
+    "عبدالله"): news spells such names both ways, and folding already covers hamza, alef and ya.
+    """
     index = AliasIndex()
     for entry in gazetteer.entries.values():
         if entry.match == "link":
@@ -64,6 +68,8 @@ def build_index(gazetteer: Gazetteer, tokenizer: Tokenizer) -> AliasIndex:
             key = alias_key(tokenizer, alias)
             if _usable(key):
                 index.add(key, entry.id, needs_context=entry.match == "context")
+            if len(key) == 2 and all(is_arabic_word(word) for word in key):
+                index.add((key[0] + key[1],), entry.id, needs_context=entry.match == "context")
     return index
 
 
@@ -112,7 +118,8 @@ class GazetteerMatcher:
             if match:
                 last, ids = match
                 first = i + 1 if self._descriptor_outside(norms, i, last) else i
-                out.append(self._mention(view, first, last, ids))
+                end = last - 1 if self._trailing_descriptor(norms, first, last) else last
+                out.append(self._mention(view, first, end, ids))
             elif is_arabic_word(token.text):
                 out.extend(self._match_shedding_proclitic(view, norms, i))
         return out
@@ -134,6 +141,10 @@ class GazetteerMatcher:
     def _descriptor_outside(self, norms: list[str], i: int, last: int) -> bool:
         """The match starts with a classifier noun ("مدينة", "تنظيم") and the rest is a name on its own."""
         return last > i and norms[i] in DESCRIPTORS_OUTSIDE and tuple(norms[i + 1:last + 1]) in self.index.keys
+
+    def _trailing_descriptor(self, norms: list[str], first: int, last: int) -> bool:
+        """The match ends with "العاصمة" ("تونس العاصمة") and the rest is a name on its own."""
+        return last > first and norms[last] in TRAILING_DESCRIPTORS and tuple(norms[first:last]) in self.index.keys
 
     def _in_context(self, view: DocView, i: int, key: tuple[str, ...], attached: str) -> list[str]:
         """Ids of context-only entries with this alias whose cue precedes token ``i``."""
