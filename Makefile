@@ -41,13 +41,23 @@ report: $(STAMP)
 	@test -f $(OUT)/documents.csv || $(MAKE) --no-print-directory pipeline
 	$(BIN)/mena-ner report $(OUT)
 
-# `make train`: rebuild models/ner-ar-bilstm (floret vectors from the news corpus, then two BiLSTM-CRF
-# members trained side by side with PyTorch) from the corpora in CORPORA; seeded, ~20 min on 2 cores.
-# See its MODEL_CARD.md.
+# `make pretrain`: the self-supervised start of the NER model (models/pretrained: floret vectors and a
+# bidirectional word language model learned from the learnable news in CORPORA); resumable (run it
+# again after an interruption), seeded, held-out perplexity per epoch in .cache/pretrain/pretrain.log.
 CORPORA ?= ../shared/corpora
+.PHONY: pretrain
+pretrain: $(STAMP)
+	$(BIN)/python -m pipeline.training.pretrain --corpora $(CORPORA) --out models/pretrained --work .cache/pretrain
+
+# `make train`: the shipped NER model (models/ner-ar) from models/pretrained and the gold corpora:
+# teacher BiLSTM-CRFs over the language model (3 seeds), then the student distilled from them on
+# unlabeled news (3 seeds; the best on dev ships, as ONNX), then the model card. See its MODEL_CARD.md.
 .PHONY: train
 train: $(STAMP)
-	$(BIN)/python -m pipeline.training.ner --corpora $(CORPORA) --out models/ner-ar-bilstm --work .cache/train
+	$(BIN)/python -m pipeline.training.teacher --corpora $(CORPORA) --pretrained models/pretrained --out .cache/teacher
+	$(BIN)/python -m pipeline.training.distill --corpora $(CORPORA) --pretrained models/pretrained --teachers .cache/teacher \
+		--work .cache/distill --out models/ner-ar
+	$(BIN)/python -m pipeline.training.card --model models/ner-ar --teachers .cache/teacher --pretrained models/pretrained
 
 # `make bench`: words/s and documents/s per stage and end to end, start-up time, peak memory and
 # the speed-up of 2 workers over 1, on the first BENCH_ARTICLES articles of the unlabeled news
