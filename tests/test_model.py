@@ -106,22 +106,16 @@ def test_segment_maps_stem_tags_back() -> None:
 
 
 @needs_model
-def test_pipeline_mentions_come_from_model(tokenizer) -> None:
-    from pipeline.clean import clean_text
-    from pipeline.kb.gazetteer import load_gazetteer
-    from pipeline.ner import DEFAULT_COMPONENTS, Recognizer
+def test_pipeline_mentions_come_from_model(nlp) -> None:
+    from pipeline.ner import DEFAULT_COMPONENTS
 
     assert "model" in DEFAULT_COMPONENTS
-    gazetteer = load_gazetteer()
-    recognizer = Recognizer(gazetteer, tokenizer)
     # no title or role before the name, so no rule can find it: only the model can
     text = "وأكد تيودوريك بيرغمانسون أن المفاوضات ستستمر حتى الأسبوع المقبل ."
-    (doc,) = clean_text(text, source="t")
-    mentions = recognizer(tokenizer(doc))
-    found = {doc.text.text[m.start:m.end]: m for m in mentions}
+    found = {m.text: m for m in nlp(text).mentions}
     assert "تيودوريك بيرغمانسون" in found, found
     assert found["تيودوريك بيرغمانسون"].method == "model" and found["تيودوريك بيرغمانسون"].label == "PER"
-    forms = {form for entry in gazetteer.entries.values() for form in entry.surface_forms}
+    forms = {form for entry in nlp.gazetteer.entries.values() for form in entry.surface_forms}
     assert "بيرغمانسون" not in forms and "تيودوريك بيرغمانسون" not in forms
 
 

@@ -4,10 +4,8 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.clean import clean_text
 from pipeline.kb.gazetteer import GazetteerError, load_gazetteer
-from pipeline.link import Linker, local_id
-from pipeline.ner import Recognizer
+from pipeline.link import local_id
 
 GAZETTEER = """id,label,name_ar,name_en,aliases,wikidata,source
 org:unifil,ORG,اليونيفيل,UNIFIL,اليونيفل|يونيفل,Q1142701,test
@@ -19,20 +17,18 @@ per:antonio-guterres,PER,أنطونيو غوتيريش,António Guterres,غوت�
 
 
 @pytest.fixture(scope="module")
-def stages(tmp_path_factory, tokenizer):
+def stages(tmp_path_factory):
+    """The analyzer with only this test's gazetteer (no shipped KB) and no statistical model."""
+    from pipeline.analyzer import Analyzer
+
     folder = tmp_path_factory.mktemp("gaz")
     (folder / "test.csv").write_text(GAZETTEER, encoding="utf-8")
-    gazetteer = load_gazetteer(Path(folder / "nothing"), [folder / "test.csv"])
-    return tokenizer, Recognizer(gazetteer, tokenizer, components=("gazetteer", "resolutions", "titles", "kunya", "coreference")), Linker(gazetteer)
+    return Analyzer(gazetteers=[folder / "test.csv"], gazetteer_dir=Path(folder / "nothing"),
+                    components=("gazetteer", "resolutions", "titles", "kunya", "coreference"))
 
 
 def analyze(stages, text):
-    tokenizer, recognizer, linker = stages
-    (doc,) = clean_text(text, source="t")
-    tdoc = tokenizer(doc)
-    linked = linker(tdoc, recognizer(tdoc))
-    return [(text[slice(*doc.text.source_span(lm.mention.start, lm.mention.end))], lm.mention.label, lm.mention.method,
-             lm.entity_id, lm.mention.value) for lm in linked]
+    return [(m.text, m.label, m.method, m.entity_id, m.value) for m in stages(text).mentions]
 
 
 def spans(result, label=None):
