@@ -26,6 +26,8 @@ Rules
 from __future__ import annotations
 
 import csv
+import difflib
+import math
 import re
 import sys
 from collections import defaultdict
@@ -272,12 +274,101 @@ def main() -> None:
         if r["id"] in region_qids:
             r["wikidata"] = region_qids[r["id"]]["wikidata"]
             r["source"] += "; Wikidata QID: owid-grapher CountriesRegions.ts@c7402d1 (" + region_qids[r["id"]]["note"] + ")"
+    taken_qids = {r["wikidata"] for r in read_rows(CORE / "countries.csv") if r["wikidata"]}
+    taken_qids |= {r["wikidata"] for r in rows if r["wikidata"]}
+    n_ne = add_naturalearth_qids(rows, taken_qids, all_cities)
+    for r in rows:
         r["aliases"] = "|".join(r["aliases"])
         r["notes"] = "; ".join(dict.fromkeys(x for x in r["notes"] if x))
     write_rows(CORE / "places.csv", rows)
     n_ctx = sum(1 for r in rows if r["match"] == "context")
     print(f"places.csv: {len(rows)} rows ({sum(1 for r in rows if r.get('_curated'))} curated, "
-          f"{len(merged_ids)} merged with GeoNames, {n_ctx} match=context)")
+          f"{len(merged_ids)} merged with GeoNames, {n_ctx} match=context, {n_ne} QIDs from Natural Earth)")
+
+
+NE_FILE = "naturalearth_populated_places.csv"
+NE_SOURCE = ("Wikidata QID: Natural Earth ne_10m_populated_places via "
+             "martynafford/natural-earth-geojson@0b9a6ceb0a70:10m/cultural/ne_10m_populated_places.7z")
+NE_MAX_KM = {"geonames": 30.0, "name": 15.0}  # GeoNames and Natural Earth points of one city differ by a few km
+
+
+def _km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    dlon = (lon1 - lon2) * math.cos(math.radians((lat1 + lat2) / 2))
+    return math.hypot(lat1 - lat2, dlon) * 111.2
+
+
+def _ascii_name(text: str) -> str:
+    text = re.sub(r"[`'’‘ʻʼ]", "", re.sub(r"\s*\(.*\)$", "", text))
+    return slug(text).replace("-", " ")
+
+
+_ARTICLE = re.compile(r"^(?:a[dlnrstz]|e[dlnrstz]) ")
+
+
+def _similar(name: str, names: set[str]) -> bool:
+    """A Natural Earth name that spells one of the names (transliterations differ: Tlimcen, Tlemcen)."""
+    strip = lambda x: _ARTICLE.sub("", x).replace(" ", "")  # noqa: E731
+    return any(difflib.SequenceMatcher(None, strip(name), strip(n)).ratio() >= 0.75 for n in names)
+
+
+def add_naturalearth_qids(rows: list[dict], taken: set[str], cities: dict) -> int:
+    """QIDs of KB places from Natural Earth's populated places (sources/naturalearth_populated_places.csv).
+
+    First pass: a KB place takes the QID of the Natural Earth place with the same GeoNames id when
+    the Natural Earth name spells one of the KB place's names (English, GeoNames Latin alternate
+    names): Natural Earth's Basra carries the GeoNames id of Old Basra. Second pass, for KB places
+    still without one: the Natural Earth place in the same country whose name is the KB place's
+    English name or one of its GeoNames alternate names, unless that Natural Earth place carries
+    the GeoNames id of a KB place paired in the first pass. Either way the two points must
+    lie within NE_MAX_KM of each other. Not used: a Natural Earth QID given to points more than
+    NE_MAX_KM["geonames"] apart, a GeoNames id given two QIDs, a QID already held by a country or a
+    place, a QID that two KB places would get in the same pass (both stay without)."""
+    ne = read_rows(SOURCES_DIR / NE_FILE)
+    points = defaultdict(list)
+    gid_qids = defaultdict(set)
+    for p in ne:
+        points[p["wikidata"]].append((float(p["latitude"]), float(p["longitude"])))
+        if p["geonames"]:
+            gid_qids[p["geonames"]].add(p["wikidata"])
+    spread = {q: max(_km(*a, *b) for a in pts for b in pts) for q, pts in points.items()}
+    ne = [p for p in ne if spread[p["wikidata"]] <= NE_MAX_KM["geonames"]]
+    by_gid = {p["geonames"]: p for p in ne if p["geonames"] and len(gid_qids[p["geonames"]]) == 1}
+    by_country = defaultdict(list)
+    for p in ne:
+        by_country[p["country"]].append(p)
+    kb_gids = set()  # GeoNames ids of KB places that took their Natural Earth QID by id
+    taken = set(taken)
+    n = 0
+    for how in ("geonames", "name"):
+        claims = defaultdict(list)  # qid -> rows
+        for r in rows:
+            if r["wikidata"] or not r["latitude"]:
+                continue
+            lat, lon = float(r["latitude"]), float(r["longitude"])
+            city = cities.get(r["geonames"]) or {}
+            names = {_ascii_name(x) for x in [r["name_en"], *(city.get("alternatenames") or [])]} - {""}
+            if how == "geonames":  # same id, and a name that is a spelling of the same name
+                p = by_gid.get(r["geonames"])
+                cands = [p] if p is not None and _similar(_ascii_name(p["name"]), names) else []
+            else:
+                cands = [p for p in by_country.get(r["country"], ())
+                         if _ascii_name(p["name"]) in names and (not p["geonames"] or p["geonames"] not in kb_gids)]
+            cands = [p for p in cands if p["wikidata"] not in taken
+                     and _km(lat, lon, float(p["latitude"]), float(p["longitude"])) <= NE_MAX_KM[how]]
+            if len({p["wikidata"] for p in cands}) == 1:
+                claims[cands[0]["wikidata"]].append(r)
+        for qid, claimants in sorted(claims.items()):
+            taken.add(qid)
+            if len(claimants) > 1:
+                print(f"note: {qid} (Natural Earth) fits {[r['id'] for r in claimants]}: left out", file=sys.stderr)
+                continue
+            r = claimants[0]
+            r["wikidata"] = qid
+            kb_gids.add(r["geonames"])
+            r["source"] += (f"; {NE_SOURCE} (matched by "
+                            f"{'GeoNames id' if how == 'geonames' else 'name, country and coordinates'})")
+            n += 1
+    return n
 
 
 if __name__ == "__main__":
