@@ -277,13 +277,14 @@ def main() -> None:
     taken_qids = {r["wikidata"] for r in read_rows(CORE / "countries.csv") if r["wikidata"]}
     taken_qids |= {r["wikidata"] for r in rows if r["wikidata"]}
     n_ne = add_naturalearth_qids(rows, taken_qids, all_cities)
+    n_wof = add_wof_region_qids(rows, taken_qids | {r["wikidata"] for r in rows if r["wikidata"]})
     for r in rows:
         r["aliases"] = "|".join(r["aliases"])
         r["notes"] = "; ".join(dict.fromkeys(x for x in r["notes"] if x))
     write_rows(CORE / "places.csv", rows)
     n_ctx = sum(1 for r in rows if r["match"] == "context")
     print(f"places.csv: {len(rows)} rows ({sum(1 for r in rows if r.get('_curated'))} curated, "
-          f"{len(merged_ids)} merged with GeoNames, {n_ctx} match=context, {n_ne} QIDs from Natural Earth)")
+          f"{len(merged_ids)} merged with GeoNames, {n_ctx} match=context, {n_ne} QIDs from Natural Earth, {n_wof} from Who's On First)")
 
 
 NE_FILE = "naturalearth_populated_places.csv"
@@ -368,6 +369,59 @@ def add_naturalearth_qids(rows: list[dict], taken: set[str], cities: dict) -> in
             r["source"] += (f"; {NE_SOURCE} (matched by "
                             f"{'GeoNames id' if how == 'geonames' else 'name, country and coordinates'})")
             n += 1
+    return n
+
+
+WOF_FILE = "wof_regions.csv"
+REGION_TYPES = ("governorate", "region")
+_REGION_WORDS_AR = re.compile(r"^(?:محافظه|ولايه|منطقه|اقليم|امانه) ")
+_REGION_WORDS_EN = re.compile(r"\b(?:governorate|region|province|state|district)\b|\(.*?\)")
+
+
+def _region_names(row: dict) -> tuple[set[str], set[str]]:
+    """Arabic (normalised, without محافظة/ولاية/منطقة) and ASCII English names of a KB region."""
+    ar = {_REGION_WORDS_AR.sub("", normalize(x)) for x in [row["name_ar"], *row["aliases"]]}
+    en = {_ascii_name(_REGION_WORDS_EN.sub(" ", row["name_en"].lower()))}
+    return ar - {""}, en - {""}
+
+
+def add_wof_region_qids(rows: list[dict], taken: set[str]) -> int:
+    """QIDs of governorates and regions from Who's On First region records (sources/wof_regions.csv).
+
+    A KB governorate or region takes the QID of the only current Who's On First region of its country
+    whose Arabic name (without محافظة/ولاية/منطقة) or English name spells one of its own; when a
+    governorate and a region of the KB (محافظة البقاع, البقاع) both fit, the governorate takes it. Not
+    used: a QID that Natural Earth gives to a populated place (Who's On First sometimes gives a region
+    its capital's QID, e.g. Baghdad), one already held, one given to two regions."""
+    wof = [w for w in read_rows(SOURCES_DIR / WOF_FILE) if w["wikidata"]]
+    city_qids = {p["wikidata"] for p in read_rows(SOURCES_DIR / NE_FILE)}
+    count = defaultdict(int)
+    for w in wof:
+        count[w["wikidata"]] += 1
+    wof = [w for w in wof if count[w["wikidata"]] == 1 and w["wikidata"] not in city_qids and w["wikidata"] not in taken]
+    for w in wof:
+        w["_ar"] = _REGION_WORDS_AR.sub("", normalize(w["name_ar"]))
+        w["_en"] = _ascii_name(_REGION_WORDS_EN.sub(" ", w["name"].lower()))
+    claims = defaultdict(list)
+    for r in rows:
+        if r["wikidata"] or r["type"] not in REGION_TYPES or not r["country"]:
+            continue
+        ar, en = _region_names(r)
+        cands = [w for w in wof if w["country"] == r["country"] and (w["_ar"] in ar or _similar(w["_en"], en))]
+        if len(cands) == 1:
+            claims[cands[0]["wikidata"]].append((r, cands[0]))
+    n = 0
+    for qid, claimants in sorted(claims.items()):
+        govs = [c for c in claimants if c[0]["type"] == "governorate"]
+        if len(claimants) > 1 and len(govs) == 1:
+            claimants = govs
+        if len(claimants) > 1:
+            print(f"note: {qid} (Who's On First) fits {[r['id'] for r, _ in claimants]}: left out", file=sys.stderr)
+            continue
+        r, w = claimants[0]
+        r["wikidata"] = qid
+        r["source"] += f"; Wikidata QID: Who's On First {w['repository']}@{w['commit'][:12]}:{w['path']} ({w['name']})"
+        n += 1
     return n
 
 
