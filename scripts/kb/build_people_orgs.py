@@ -168,7 +168,7 @@ def resolve_collisions(rows: list[dict]) -> None:
 
 
 def main() -> None:
-    confirmed = load_confirmations()
+    confirmed = {k: v for k, v in load_confirmations().items() if k.startswith(("per:", "org:"))}  # loc: ids: build_places.py
     people = build("PER", "people.csv", "everypolitician_people.csv", "people.csv", "person", confirmed)
     orgs = build("ORG", "organizations.csv", "everypolitician_groups.csv", "organizations.csv", "organization",
                  confirmed)

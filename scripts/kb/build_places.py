@@ -274,6 +274,7 @@ def main() -> None:
         if r["id"] in region_qids:
             r["wikidata"] = region_qids[r["id"]]["wikidata"]
             r["source"] += "; Wikidata QID: owid-grapher CountriesRegions.ts@c7402d1 (" + region_qids[r["id"]]["note"] + ")"
+    n_conf = add_confirmed_qids(rows)
     taken_qids = {r["wikidata"] for r in read_rows(CORE / "countries.csv") if r["wikidata"]}
     taken_qids |= {r["wikidata"] for r in rows if r["wikidata"]}
     n_ne = add_naturalearth_qids(rows, taken_qids, all_cities)
@@ -284,7 +285,7 @@ def main() -> None:
     write_rows(CORE / "places.csv", rows)
     n_ctx = sum(1 for r in rows if r["match"] == "context")
     print(f"places.csv: {len(rows)} rows ({sum(1 for r in rows if r.get('_curated'))} curated, "
-          f"{len(merged_ids)} merged with GeoNames, {n_ctx} match=context, {n_ne} QIDs from Natural Earth, {n_wof} from Who's On First)")
+          f"{len(merged_ids)} merged with GeoNames, {n_ctx} match=context, {n_conf} QIDs from qid_confirmations.csv, {n_ne} from Natural Earth, {n_wof} from Who's On First)")
 
 
 NE_FILE = "naturalearth_populated_places.csv"
@@ -423,6 +424,24 @@ def add_wof_region_qids(rows: list[dict], taken: set[str]) -> int:
         r["source"] += f"; Wikidata QID: Who's On First {w['repository']}@{w['commit'][:12]}:{w['path']} ({w['name']})"
         n += 1
     return n
+
+
+def add_confirmed_qids(rows: list[dict]) -> int:
+    """QIDs of places confirmed in sources/qid_confirmations.csv (rows whose id starts with loc:),
+    read and checked by build_people_orgs.load_confirmations (repository, commit, path, excerpt)."""
+    from build_people_orgs import conf_source, load_confirmations
+    confirmed = {k: v for k, v in load_confirmations().items() if k.startswith("loc:")}
+    by_id = {r["id"]: r for r in rows}
+    unknown = sorted(set(confirmed) - set(by_id))
+    if unknown:
+        raise SystemExit(f"qid_confirmations.csv: place ids not in places.csv: {unknown}")
+    for rid, conf in sorted(confirmed.items()):
+        r = by_id[rid]
+        if r["wikidata"] and r["wikidata"] != conf[0]["wikidata"]:
+            raise SystemExit(f"{rid}: QID {r['wikidata']} but qid_confirmations.csv confirms {conf[0]['wikidata']}")
+        r["wikidata"] = conf[0]["wikidata"]
+        r["source"] += "".join(f"; {conf_source(c)}" for c in conf)
+    return len(confirmed)
 
 
 if __name__ == "__main__":
