@@ -89,7 +89,13 @@ def confirmations_section() -> list[str]:
     out = ["", "## QID confirmations (`scripts/kb/sources/qid_confirmations.csv`)", "",
            f"{len(rows)} pairings confirm the QIDs of {len(ids)} KB entities "
            f"({sum(1 for i in ids if i.startswith('per:'))} people, {sum(1 for i in ids if i.startswith('org:'))} "
-           "organisations); an entity may be confirmed by several files. QIDs are Wikidata facts (CC0).", "",
+           f"organisations, {sum(1 for i in ids if i.startswith('loc:'))} places, "
+           f"{sum(1 for i in ids if i.startswith('misc:'))} other entities); an entity may be confirmed by several "
+           "files. QIDs are Wikidata facts (CC0). Kinds of files read: Wikidata-derived tables (FB15k-237's "
+           "Freebase-to-Wikidata mapping with each entity's Wikidata label and description; Wikipedia lists with "
+           "QIDs; pages generated from Wikidata items, `has_id_wikidata` and `WD~label,number` links), "
+           "EveryPolitician cabinet and party files, registries of international organisations, and software "
+           "metadata naming a website's Wikidata item (searxng engines).", "",
            "| repository | path | commit | entities |", "|---|---|---|---:|"]
     for (repo, path, commit), found in sorted(by_file.items()):
         out.append(f"| `{repo}` | `{path}` | {commit} | {len(found)} |")
