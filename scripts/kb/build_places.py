@@ -278,7 +278,8 @@ def main() -> None:
     taken_qids = {r["wikidata"] for r in read_rows(CORE / "countries.csv") if r["wikidata"]}
     taken_qids |= {r["wikidata"] for r in rows if r["wikidata"]}
     n_ne = add_naturalearth_qids(rows, taken_qids, all_cities)
-    n_wof = add_wof_region_qids(rows, taken_qids | {r["wikidata"] for r in rows if r["wikidata"]})
+    n_wof = add_wof_locality_qids(rows, taken_qids | {r["wikidata"] for r in rows if r["wikidata"]}, all_cities)
+    n_wof += add_wof_region_qids(rows, taken_qids | {r["wikidata"] for r in rows if r["wikidata"]})
     for r in rows:
         r["aliases"] = "|".join(r["aliases"])
         r["notes"] = "; ".join(dict.fromkeys(x for x in r["notes"] if x))
@@ -442,6 +443,55 @@ def add_confirmed_qids(rows: list[dict]) -> int:
         r["wikidata"] = conf[0]["wikidata"]
         r["source"] += "".join(f"; {conf_source(c)}" for c in conf)
     return len(confirmed)
+
+
+WOF_LOCALITIES = "wof_localities.csv"
+WOF_REPOSITORY = "whosonfirst-data/whosonfirst-data-admin-{cc}"
+
+
+def wof_path(wof_id: str) -> str:
+    """Where a Who's On First record lives in its repository: data/123/456/789/123456789.geojson."""
+    return "data/" + "/".join(wof_id[i:i + 3] for i in range(0, len(wof_id), 3)) + f"/{wof_id}.geojson"
+
+
+def add_wof_locality_qids(rows: list[dict], taken: set[str], cities: dict) -> int:
+    """QIDs of towns and villages from Who's On First locality records (sources/wof_localities.csv).
+
+    A KB place without a QID takes the QID of the Who's On First record with its GeoNames id when
+    the two points lie within NE_MAX_KM["geonames"] and the names agree (the record's name spells
+    the KB place's English or a GeoNames alternate name, or its Arabic name is one of the KB
+    place's Arabic names). Not used: a QID given to records of different GeoNames ids, a GeoNames
+    id given two QIDs, a QID already held (countries, Natural Earth, confirmations)."""
+    wof = read_rows(SOURCES_DIR / WOF_LOCALITIES)
+    gids_of = defaultdict(set)
+    qids_of = defaultdict(set)
+    for w in wof:
+        gids_of[w["wikidata"]].add(w["geonames"])
+        qids_of[w["geonames"]].add(w["wikidata"])
+    by_gid = {w["geonames"]: w for w in wof if len(gids_of[w["wikidata"]]) == 1 and len(qids_of[w["geonames"]]) == 1}
+    claims = defaultdict(list)
+    for r in rows:
+        w = by_gid.get(r["geonames"]) if r["geonames"] and not r["wikidata"] else None
+        if w is None or w["wikidata"] in taken:
+            continue
+        if _km(float(r["latitude"]), float(r["longitude"]), float(w["latitude"]), float(w["longitude"])) > NE_MAX_KM["geonames"]:
+            continue
+        city = cities.get(r["geonames"]) or {}
+        names = {_ascii_name(x) for x in [r["name_en"], *(city.get("alternatenames") or [])]} - {""}
+        arabic = {normalize(x) for x in [r["name_ar"], *r["aliases"]]}
+        if _similar(_ascii_name(w["name"]), names) or (w["name_ar"] and normalize(w["name_ar"]) in arabic):
+            claims[w["wikidata"]].append((r, w))
+    n = 0
+    for qid, claimants in sorted(claims.items()):
+        if len(claimants) > 1:
+            print(f"note: {qid} (Who's On First) fits {[r['id'] for r, _ in claimants]}: left out", file=sys.stderr)
+            continue
+        r, w = claimants[0]
+        r["wikidata"] = qid
+        r["source"] += (f"; Wikidata QID: Who's On First {WOF_REPOSITORY.format(cc=w['country'].lower())}:"
+                        f"{wof_path(w['wof_id'])} (matched by GeoNames id)")
+        n += 1
+    return n
 
 
 if __name__ == "__main__":
