@@ -70,7 +70,7 @@ e.g. `loc:tripoli-lb` / `loc:tripoli-ly`), `per:<slug>`, `org:<slug>`, `unsc:<nu
 | Wikidata (CC0), via `owid/owid-grapher` | `packages/@ourworldindata/grapher/src/mapCharts/CountriesRegions.ts` @ c7402d12e25bd1d45f5bd7d66cfc083342a1ed96 | ISO alpha-2 → Wikidata QID of 242 countries and of the Gaza Strip (transcribed to `scripts/kb/sources/owid_*_qids.csv`) | QIDs are Wikidata facts (CC0); OWID code MIT |
 | Wikidata (CC0), via `everypolitician/everypolitician-data` | `data/Lebanon/Parliament/sources/morph/wikidata.csv` @ 00678264508e, `data/Tunisia/Majlis/sources/morph/wikidata.csv` @ 0d2188edb344, `data/Egypt/Parliament/sources/morph/wikidata.csv` @ 010dd47ec7bb, `data/Jordan/House_of_Representatives/sources/morph/wikidata.csv` @ 048565a9978c, `data/Lebanon/Parliament/sources/wikidata/groups.json` @ 01dd02403bcd | QID, English and Arabic Wikidata labels of 225 legislators and 4 Lebanese parties (transcribed to `scripts/kb/sources/everypolitician_*.csv`) | the fields are Wikidata labels and ids (CC0); the repository itself carries no licence file |
 | Natural Earth 1:10m populated places (`ne_10m_populated_places`, Natural Earth 4.0 attributes), via `martynafford/natural-earth-geojson` (GeoJSON conversion of the Natural Earth shapefiles) | `10m/cultural/ne_10m_populated_places.7z` @ 0b9a6ceb0a7032713abd9460ac1e995a9c60cd1e | Wikidata QID (`wikidataid`) of 7,096 populated places with their GeoNames id, name, country, coordinates, population (transcribed by `transcribe_naturalearth.py` to `scripts/kb/sources/naturalearth_populated_places.csv`); a KB place takes the QID of the Natural Earth place with its GeoNames id (names must agree), else of the one Natural Earth place with its English or GeoNames alternate name in the same country within 15 km | Natural Earth: public domain; the conversion repository: CC0 |
-| Who's On First records (`wof:concordances` → `wd:id`, `gn:id`), `whosonfirst-data/whosonfirst-data-admin-{eg,iq,jo,lb,ly,ps,sa,sd,sy,tn,ye}` | `admin-eg` @ 1bfae0f011094394edfd630cad033f785191ef81, `admin-iq` @ 4c7a00f6387bcab9094ac10c9448177515f1098f, `admin-jo` @ 2dabf8d9dd3958932242c13b6d39af0ca5ca4205, `admin-lb` @ b881be3020bdd8ab2f270aaa8e5b07dbff918d00, `admin-ly` @ 2528885a93b80efcfd8dfbb402e3ee636bb21786, `admin-ps` @ 33d507dae70d3cb868d19d6c49c4586b1d1d66a5, `admin-sa` @ ca29d90501586ece8c861ce520842669adcea3d5, `admin-sd` @ fd309a646f7f54562618d4514c7d0ab4050cb9c0, `admin-sy` @ 2db0f03b9f9d24bd371f318759d3e56c816c333e, `admin-tn` @ 539c0a866d02e444577c19f94955d5ddd57820e3, `admin-ye` @ a96a8df62981ed0e1b2a0be278dd33670a4e6605 (regions: repository, commit and path per record in `scripts/kb/sources/wof_regions.csv`; localities: path `data/<id in groups of three digits>/<id>.geojson` of the repository of their country) | Wikidata QIDs of 94 governorates and regions (182 current regions, 161 with a QID; a QID Natural Earth gives to a populated place is not used for a region: Who's On First gives Baghdad governorate the city's QID) and of towns and villages (`scripts/kb/sources/wof_localities.csv`: 7,620 localities, counties and neighbourhoods with both a QID and a GeoNames id; a KB place takes the QID of the record with its GeoNames id when the names agree and the points lie within 30 km), transcribed by `transcribe_wof.py` | Who's On First: CC BY 4.0 (attribution: Who's On First, whosonfirst.org) and the licences of its sources; the QIDs are Wikidata facts (CC0) |
+{WOF_ROW}
 | Wikidata (CC0), QID confirmations | repositories, paths and commits listed under *QID confirmations* below (transcribed to `scripts/kb/sources/qid_confirmations.csv`) | QIDs of curated people and organisations: UN bodies and other international organisations, parties, cabinet members, armed groups | QIDs are Wikidata facts (CC0); only the QID pairing is used, no text of the files is shipped (the evidence excerpts stay in `scripts/kb/`) |
 | ANT Corpus v2.1 and v1.1 (news_unlabeled, ids not starting with `saudinewsnet:`) | see `../shared/corpora/news_unlabeled/README.md` | counting surface forms: choice of spellings, ambiguity checks, spot checks | Apache-2.0 + citation licence (Chouigui et al., *ANT Corpus*, AICCSA 2017). No text is copied into the KB |
 | SaudiNewsNet (news_unlabeled, ids `saudinewsnet:*`) | same | **counted only** (numbers in `scripts/kb/sources/name_counts.csv`); no string in the KB comes from it | CC BY-NC-SA 4.0 — nothing derived from its text is shipped |
@@ -102,8 +102,32 @@ def confirmations_section() -> list[str]:
     return out
 
 
+def wof_row() -> str:
+    """The Who's On First line of the sources table: repositories, commits and counts."""
+    repos = read_rows(SOURCES / "wof_repositories.csv")
+    regions = read_rows(SOURCES / "wof_regions.csv")
+    localities = read_rows(SOURCES / "wof_localities.csv")
+    places = read_rows(CORE / "places.csv")
+    from_regions = sum(1 for r in places if "Who's On First" in r["source"] and "matched by GeoNames id" not in r["source"])
+    from_localities = sum(1 for r in places if "Who's On First" in r["source"] and "matched by GeoNames id" in r["source"])
+    names = ", ".join(r["repository"].split("-")[-1] for r in repos)
+    commits = ", ".join(f"`{r['repository'].split('/')[-1]}` @ {r['commit']}" for r in repos)
+    return (f"| Who's On First records (`wof:concordances` → `wd:id`, `gn:id`), `whosonfirst-data/whosonfirst-data-admin-{{{names}}}` | "
+            f"{commits} (regions: repository, commit and path per record in `scripts/kb/sources/wof_regions.csv`; localities: "
+            "path `data/<id in groups of three digits>/<id>.geojson` of the repository of their country; all in "
+            "`scripts/kb/sources/wof_repositories.csv`) | Wikidata QIDs of "
+            f"{from_regions} governorates and regions ({len(regions)} current regions, "
+            f"{sum(1 for r in regions if r['wikidata'])} with a QID; a QID Natural Earth gives to a populated place is "
+            "not used for a region: Who's On First gives Baghdad governorate the city's QID) and of "
+            f"{from_localities} towns and villages (`scripts/kb/sources/wof_localities.csv`: {len(localities):,} localities, "
+            "counties and neighbourhoods with both a QID and a GeoNames id; a KB place takes the QID of the record with "
+            "its GeoNames id when the names agree and the points lie within 30 km), transcribed by `transcribe_wof.py` | "
+            "Who's On First: CC BY 4.0 (attribution: Who's On First, whosonfirst.org) and the licences of its sources; "
+            "the QIDs are Wikidata facts (CC0) |")
+
+
 def main() -> None:
-    out = [TEXT, "| file | rows | by label | match auto / context / link | with QID | with GeoNames id | with coordinates |",
+    out = [TEXT.replace("{WOF_ROW}", wof_row()), "| file | rows | by label | match auto / context / link | with QID | with GeoNames id | with coordinates |",
            "|---|---:|---|---|---:|---:|---:|"]
     tot = Counter()
     for f in sorted(CORE.glob("*.csv")):

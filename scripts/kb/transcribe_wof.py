@@ -7,6 +7,7 @@ whosonfirst-data/whosonfirst-data-admin-XX snapshots this writes
 
 * wof_regions.csv: every current region record (first-level administrative unit), with the
   repository, commit and path of the record;
+* wof_repositories.csv: the repositories read and their commits;
 * wof_localities.csv: every current locality, local-admin, county, borough or neighbourhood
   record that has both a Wikidata id and a GeoNames id (the build pairs them by GeoNames id).
   Its records live in whosonfirst-data/whosonfirst-data-admin-<country> at the commit listed in
@@ -29,6 +30,7 @@ from kbcommon import SOURCES  # noqa: E402
 
 REGIONS = SOURCES / "wof_regions.csv"
 LOCALITIES = SOURCES / "wof_localities.csv"
+REPOSITORIES = SOURCES / "wof_repositories.csv"
 REGION_FIELDS = ["wof_id", "country", "name", "name_ar", "wikidata", "geonames", "iso", "latitude", "longitude",
                  "repository", "commit", "path"]
 LOCALITY_FIELDS = ["wof_id", "country", "name", "name_ar", "wikidata", "geonames", "latitude", "longitude",
@@ -60,10 +62,11 @@ def current(p: dict) -> bool:
 
 
 def main() -> None:
-    regions, localities = [], []
+    regions, localities, repositories = [], [], []
     for repo in sys.argv[1:]:
         commit = git(repo, "rev-parse", "HEAD").strip()
         remote = Path(repo).resolve().parent.name.replace("+", "/")  # .../owner+name/repo
+        repositories.append({"repository": remote, "commit": commit})
         for path, p in records(repo, '"wof:placetype":"region"'):
             if p.get("wof:placetype") != "region" or not current(p):
                 continue
@@ -86,8 +89,11 @@ def main() -> None:
                 "geonames": str(c["gn:id"]), "latitude": f"{float(p.get('geom:latitude', 0)):.5f}",
                 "longitude": f"{float(p.get('geom:longitude', 0)):.5f}", "placetype": p["wof:placetype"],
             })
-    for rows, out, fields in ((regions, REGIONS, REGION_FIELDS), (localities, LOCALITIES, LOCALITY_FIELDS)):
-        rows.sort(key=lambda r: (r["country"], r["name"], int(r["wof_id"])))
+    repositories.sort(key=lambda r: r["repository"])
+    regions.sort(key=lambda r: (r["country"], r["name"], int(r["wof_id"])))
+    localities.sort(key=lambda r: (r["country"], r["name"], int(r["wof_id"])))
+    for rows, out, fields in ((regions, REGIONS, REGION_FIELDS), (localities, LOCALITIES, LOCALITY_FIELDS),
+                              (repositories, REPOSITORIES, ["repository", "commit"])):
         with open(out, "w", encoding="utf-8", newline="") as fh:
             w = csv.DictWriter(fh, fieldnames=fields, lineterminator="\n")
             w.writeheader()
