@@ -1,7 +1,8 @@
-"""Build data/gazetteers/core/people.csv and organizations.csv (GENERATED from curated inputs).
+"""Build data/gazetteers/core/people.csv, organizations.csv and misc.csv (GENERATED from curated inputs).
 
 Inputs
-  * scripts/kb/curated/people.csv, organizations.csv — HAND-CURATED entities: canonical Arabic
+  * scripts/kb/curated/people.csv, organizations.csv, misc.csv (currencies, religions, wars: label MISC)
+    — HAND-CURATED entities: canonical Arabic
     name, English name, Arabic spelling variants and unambiguous short forms, type, match.
     Spellings were chosen by counting them in the news corpus (name_counts.py).
   * scripts/kb/sources/everypolitician_people.csv, everypolitician_groups.csv — QID / English /
@@ -97,7 +98,7 @@ def load_common():
 def build(label: str, curated_file: str, ep_file: str, out: str, default_type: str,
           confirmed: dict[str, list[dict]]) -> list[dict]:
     common = load_common()
-    ep = {r["wikidata"]: r for r in read_rows(SOURCES / ep_file)}
+    ep = {r["wikidata"]: r for r in read_rows(SOURCES / ep_file)} if ep_file else {}
     rows, used_qids = [], set()
     for c in read_rows(CURATED / curated_file):
         qid = c.get("wikidata", "").strip()
@@ -168,21 +169,24 @@ def resolve_collisions(rows: list[dict]) -> None:
 
 
 def main() -> None:
-    confirmed = load_confirmations()
+    confirmed = {k: v for k, v in load_confirmations().items()
+                 if k.startswith(("per:", "org:", "misc:"))}  # loc: ids: build_places.py
     people = build("PER", "people.csv", "everypolitician_people.csv", "people.csv", "person", confirmed)
     orgs = build("ORG", "organizations.csv", "everypolitician_groups.csv", "organizations.csv", "organization",
                  confirmed)
+    misc = build("MISC", "misc.csv", "", "misc.csv", "misc", confirmed)
     if confirmed:
         raise SystemExit(f"{CONFIRMATIONS}: ids not in the curated lists: {sorted(confirmed)}")
     owners = defaultdict(list)
-    for r in people + orgs:
+    for r in people + orgs + misc:
         if r["wikidata"]:
             owners[r["wikidata"]].append(r["id"])
     clash = {q: ids for q, ids in owners.items() if len(ids) > 1}
     if clash:
         raise SystemExit(f"QIDs claimed by several ids: {clash}")
     resolve_collisions(people + orgs)
-    for rows, fn in ((people, "people.csv"), (orgs, "organizations.csv")):
+    resolve_collisions(misc)
+    for rows, fn in ((people, "people.csv"), (orgs, "organizations.csv"), (misc, "misc.csv")):
         for r in rows:
             r["aliases"] = "|".join(r["aliases"])
         write_rows(CORE / fn, rows)

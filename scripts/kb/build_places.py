@@ -26,6 +26,8 @@ Rules
 from __future__ import annotations
 
 import csv
+import difflib
+import math
 import re
 import sys
 from collections import defaultdict
@@ -273,12 +275,224 @@ def main() -> None:
         if r["id"] in region_qids:
             r["wikidata"] = region_qids[r["id"]]["wikidata"]
             r["source"] += "; Wikidata QID: owid-grapher CountriesRegions.ts@c7402d1 (" + region_qids[r["id"]]["note"] + ")"
+    n_conf = add_confirmed_qids(rows)
+    taken_qids = {r["wikidata"] for r in read_rows(CORE / "countries.csv") if r["wikidata"]}
+    taken_qids |= {r["wikidata"] for r in rows if r["wikidata"]}
+    n_ne = add_naturalearth_qids(rows, taken_qids, all_cities)
+    n_wof = add_wof_locality_qids(rows, taken_qids | {r["wikidata"] for r in rows if r["wikidata"]}, all_cities)
+    n_wof += add_wof_region_qids(rows, taken_qids | {r["wikidata"] for r in rows if r["wikidata"]})
+    for r in rows:
         r["aliases"] = "|".join(r["aliases"])
         r["notes"] = "; ".join(dict.fromkeys(x for x in r["notes"] if x))
     write_rows(CORE / "places.csv", rows)
     n_ctx = sum(1 for r in rows if r["match"] == "context")
     print(f"places.csv: {len(rows)} rows ({sum(1 for r in rows if r.get('_curated'))} curated, "
-          f"{len(merged_ids)} merged with GeoNames, {n_ctx} match=context)")
+          f"{len(merged_ids)} merged with GeoNames, {n_ctx} match=context, {n_conf} QIDs from qid_confirmations.csv, {n_ne} from Natural Earth, {n_wof} from Who's On First)")
+
+
+NE_FILE = "naturalearth_populated_places.csv"
+NE_SOURCE = ("Wikidata QID: Natural Earth ne_10m_populated_places via "
+             "martynafford/natural-earth-geojson@0b9a6ceb0a70:10m/cultural/ne_10m_populated_places.7z")
+NE_MAX_KM = {"geonames": 30.0, "name": 15.0}  # GeoNames and Natural Earth points of one city differ by a few km
+
+
+def _km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    dlon = (lon1 - lon2) * math.cos(math.radians((lat1 + lat2) / 2))
+    return math.hypot(lat1 - lat2, dlon) * 111.2
+
+
+def _ascii_name(text: str) -> str:
+    text = re.sub(r"[`'’‘ʻʼ]", "", re.sub(r"\s*\(.*\)$", "", text))
+    return slug(text).replace("-", " ")
+
+
+_ARTICLE = re.compile(r"^(?:a[dlnrstz]|e[dlnrstz]) ")
+
+
+def _similar(name: str, names: set[str]) -> bool:
+    """A Natural Earth name that spells one of the names (transliterations differ: Tlimcen, Tlemcen)."""
+    strip = lambda x: _ARTICLE.sub("", x).replace(" ", "")  # noqa: E731
+    return any(difflib.SequenceMatcher(None, strip(name), strip(n)).ratio() >= 0.75 for n in names)
+
+
+def add_naturalearth_qids(rows: list[dict], taken: set[str], cities: dict) -> int:
+    """QIDs of KB places from Natural Earth's populated places (sources/naturalearth_populated_places.csv).
+
+    First pass: a KB place takes the QID of the Natural Earth place with the same GeoNames id when
+    the Natural Earth name spells one of the KB place's names (English, GeoNames Latin alternate
+    names): Natural Earth's Basra carries the GeoNames id of Old Basra. Second pass, for KB places
+    still without one: the Natural Earth place in the same country whose name is the KB place's
+    English name or one of its GeoNames alternate names, unless that Natural Earth place carries
+    the GeoNames id of a KB place paired in the first pass. Either way the two points must
+    lie within NE_MAX_KM of each other. Not used: a Natural Earth QID given to points more than
+    NE_MAX_KM["geonames"] apart, a GeoNames id given two QIDs, a QID already held by a country or a
+    place, a QID that two KB places would get in the same pass (both stay without)."""
+    ne = read_rows(SOURCES_DIR / NE_FILE)
+    points = defaultdict(list)
+    gid_qids = defaultdict(set)
+    for p in ne:
+        points[p["wikidata"]].append((float(p["latitude"]), float(p["longitude"])))
+        if p["geonames"]:
+            gid_qids[p["geonames"]].add(p["wikidata"])
+    spread = {q: max(_km(*a, *b) for a in pts for b in pts) for q, pts in points.items()}
+    ne = [p for p in ne if spread[p["wikidata"]] <= NE_MAX_KM["geonames"]]
+    by_gid = {p["geonames"]: p for p in ne if p["geonames"] and len(gid_qids[p["geonames"]]) == 1}
+    by_country = defaultdict(list)
+    for p in ne:
+        by_country[p["country"]].append(p)
+    kb_gids = set()  # GeoNames ids of KB places that took their Natural Earth QID by id
+    taken = set(taken)
+    n = 0
+    for how in ("geonames", "name"):
+        claims = defaultdict(list)  # qid -> rows
+        for r in rows:
+            if r["wikidata"] or not r["latitude"]:
+                continue
+            lat, lon = float(r["latitude"]), float(r["longitude"])
+            city = cities.get(r["geonames"]) or {}
+            names = {_ascii_name(x) for x in [r["name_en"], *(city.get("alternatenames") or [])]} - {""}
+            if how == "geonames":  # same id, and a name that is a spelling of the same name
+                p = by_gid.get(r["geonames"])
+                cands = [p] if p is not None and _similar(_ascii_name(p["name"]), names) else []
+            else:
+                cands = [p for p in by_country.get(r["country"], ())
+                         if _ascii_name(p["name"]) in names and (not p["geonames"] or p["geonames"] not in kb_gids)]
+            cands = [p for p in cands if p["wikidata"] not in taken
+                     and _km(lat, lon, float(p["latitude"]), float(p["longitude"])) <= NE_MAX_KM[how]]
+            if len({p["wikidata"] for p in cands}) == 1:
+                claims[cands[0]["wikidata"]].append(r)
+        for qid, claimants in sorted(claims.items()):
+            taken.add(qid)
+            if len(claimants) > 1:
+                print(f"note: {qid} (Natural Earth) fits {[r['id'] for r in claimants]}: left out", file=sys.stderr)
+                continue
+            r = claimants[0]
+            r["wikidata"] = qid
+            kb_gids.add(r["geonames"])
+            r["source"] += (f"; {NE_SOURCE} (matched by "
+                            f"{'GeoNames id' if how == 'geonames' else 'name, country and coordinates'})")
+            n += 1
+    return n
+
+
+WOF_FILE = "wof_regions.csv"
+REGION_TYPES = ("governorate", "region")
+_REGION_WORDS_AR = re.compile(r"^(?:محافظه|ولايه|منطقه|اقليم|امانه) ")
+_REGION_WORDS_EN = re.compile(r"\b(?:governorate|region|province|state|district)\b|\(.*?\)")
+
+
+def _region_names(row: dict) -> tuple[set[str], set[str]]:
+    """Arabic (normalised, without محافظة/ولاية/منطقة) and ASCII English names of a KB region."""
+    ar = {_REGION_WORDS_AR.sub("", normalize(x)) for x in [row["name_ar"], *row["aliases"]]}
+    en = {_ascii_name(_REGION_WORDS_EN.sub(" ", row["name_en"].lower()))}
+    return ar - {""}, en - {""}
+
+
+def add_wof_region_qids(rows: list[dict], taken: set[str]) -> int:
+    """QIDs of governorates and regions from Who's On First region records (sources/wof_regions.csv).
+
+    A KB governorate or region takes the QID of the only current Who's On First region of its country
+    whose Arabic name (without محافظة/ولاية/منطقة) or English name spells one of its own; when a
+    governorate and a region of the KB (محافظة البقاع, البقاع) both fit, the governorate takes it. Not
+    used: a QID that Natural Earth gives to a populated place (Who's On First sometimes gives a region
+    its capital's QID, e.g. Baghdad), one already held, one given to two regions."""
+    wof = [w for w in read_rows(SOURCES_DIR / WOF_FILE) if w["wikidata"]]
+    city_qids = {p["wikidata"] for p in read_rows(SOURCES_DIR / NE_FILE)}
+    count = defaultdict(int)
+    for w in wof:
+        count[w["wikidata"]] += 1
+    wof = [w for w in wof if count[w["wikidata"]] == 1 and w["wikidata"] not in city_qids and w["wikidata"] not in taken]
+    for w in wof:
+        w["_ar"] = _REGION_WORDS_AR.sub("", normalize(w["name_ar"]))
+        w["_en"] = _ascii_name(_REGION_WORDS_EN.sub(" ", w["name"].lower()))
+    claims = defaultdict(list)
+    for r in rows:
+        if r["wikidata"] or r["type"] not in REGION_TYPES or not r["country"]:
+            continue
+        ar, en = _region_names(r)
+        cands = [w for w in wof if w["country"] == r["country"] and (w["_ar"] in ar or _similar(w["_en"], en))]
+        if len(cands) == 1:
+            claims[cands[0]["wikidata"]].append((r, cands[0]))
+    n = 0
+    for qid, claimants in sorted(claims.items()):
+        govs = [c for c in claimants if c[0]["type"] == "governorate"]
+        if len(claimants) > 1 and len(govs) == 1:
+            claimants = govs
+        if len(claimants) > 1:
+            print(f"note: {qid} (Who's On First) fits {[r['id'] for r, _ in claimants]}: left out", file=sys.stderr)
+            continue
+        r, w = claimants[0]
+        r["wikidata"] = qid
+        r["source"] += f"; Wikidata QID: Who's On First {w['repository']}@{w['commit'][:12]}:{w['path']} ({w['name']})"
+        n += 1
+    return n
+
+
+def add_confirmed_qids(rows: list[dict]) -> int:
+    """QIDs of places confirmed in sources/qid_confirmations.csv (rows whose id starts with loc:),
+    read and checked by build_people_orgs.load_confirmations (repository, commit, path, excerpt)."""
+    from build_people_orgs import conf_source, load_confirmations
+    confirmed = {k: v for k, v in load_confirmations().items() if k.startswith("loc:")}
+    by_id = {r["id"]: r for r in rows}
+    unknown = sorted(set(confirmed) - set(by_id))
+    if unknown:
+        raise SystemExit(f"qid_confirmations.csv: place ids not in places.csv: {unknown}")
+    for rid, conf in sorted(confirmed.items()):
+        r = by_id[rid]
+        if r["wikidata"] and r["wikidata"] != conf[0]["wikidata"]:
+            raise SystemExit(f"{rid}: QID {r['wikidata']} but qid_confirmations.csv confirms {conf[0]['wikidata']}")
+        r["wikidata"] = conf[0]["wikidata"]
+        r["source"] += "".join(f"; {conf_source(c)}" for c in conf)
+    return len(confirmed)
+
+
+WOF_LOCALITIES = "wof_localities.csv"
+WOF_REPOSITORY = "whosonfirst-data/whosonfirst-data-admin-{cc}"
+
+
+def wof_path(wof_id: str) -> str:
+    """Where a Who's On First record lives in its repository: data/123/456/789/123456789.geojson."""
+    return "data/" + "/".join(wof_id[i:i + 3] for i in range(0, len(wof_id), 3)) + f"/{wof_id}.geojson"
+
+
+def add_wof_locality_qids(rows: list[dict], taken: set[str], cities: dict) -> int:
+    """QIDs of towns and villages from Who's On First locality records (sources/wof_localities.csv).
+
+    A KB place without a QID takes the QID of the Who's On First record with its GeoNames id when
+    the two points lie within NE_MAX_KM["geonames"] and the names agree (the record's name spells
+    the KB place's English or a GeoNames alternate name, or its Arabic name is one of the KB
+    place's Arabic names). Not used: a QID given to records of different GeoNames ids, a GeoNames
+    id given two QIDs, a QID already held (countries, Natural Earth, confirmations)."""
+    wof = read_rows(SOURCES_DIR / WOF_LOCALITIES)
+    gids_of = defaultdict(set)
+    qids_of = defaultdict(set)
+    for w in wof:
+        gids_of[w["wikidata"]].add(w["geonames"])
+        qids_of[w["geonames"]].add(w["wikidata"])
+    by_gid = {w["geonames"]: w for w in wof if len(gids_of[w["wikidata"]]) == 1 and len(qids_of[w["geonames"]]) == 1}
+    claims = defaultdict(list)
+    for r in rows:
+        w = by_gid.get(r["geonames"]) if r["geonames"] and not r["wikidata"] else None
+        if w is None or w["wikidata"] in taken:
+            continue
+        if _km(float(r["latitude"]), float(r["longitude"]), float(w["latitude"]), float(w["longitude"])) > NE_MAX_KM["geonames"]:
+            continue
+        city = cities.get(r["geonames"]) or {}
+        names = {_ascii_name(x) for x in [r["name_en"], *(city.get("alternatenames") or [])]} - {""}
+        arabic = {normalize(x) for x in [r["name_ar"], *r["aliases"]]}
+        if _similar(_ascii_name(w["name"]), names) or (w["name_ar"] and normalize(w["name_ar"]) in arabic):
+            claims[w["wikidata"]].append((r, w))
+    n = 0
+    for qid, claimants in sorted(claims.items()):
+        if len(claimants) > 1:
+            print(f"note: {qid} (Who's On First) fits {[r['id'] for r, _ in claimants]}: left out", file=sys.stderr)
+            continue
+        r, w = claimants[0]
+        r["wikidata"] = qid
+        r["source"] += (f"; Wikidata QID: Who's On First {WOF_REPOSITORY.format(cc=w['country'].lower())}:"
+                        f"{wof_path(w['wof_id'])} (matched by GeoNames id)")
+        n += 1
+    return n
 
 
 if __name__ == "__main__":

