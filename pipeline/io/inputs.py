@@ -514,11 +514,11 @@ def _stream_records_from(open_raw: Callable[[], IO[bytes]], kind: str,
     too_long = f"record over {cap:,} bytes, longer than a text of --max-document-chars {limits.max_document_chars:,} characters; not read"
     with open_raw() as raw, _open_kind(raw, kind) as stream:
         if inner == "jsonl":
-            for number, raw in enumerate(_capped_lines(stream, cap), start=1):  # lines end at b"\n" only, like split("\n")
-                if raw is None:
+            for number, piece in enumerate(_capped_lines(stream, cap), start=1):  # lines end at b"\n" only, like split("\n")
+                if piece is None:
                     yield f"line:{number}", None, too_long
                     continue
-                line = raw.decode("utf-8")
+                line = piece.decode("utf-8")
                 yield from _jsonl_record(number, line[:-1] if line.endswith("\n") else line)
         else:
             text = io.TextIOWrapper(stream, encoding="utf-8", newline="")
