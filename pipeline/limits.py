@@ -38,12 +38,14 @@ class Limits:
     def describe(self) -> str:
         return f"max_document_chars={self.max_document_chars}|max_ratio={self.max_ratio}"
 
-    def ratio_problem(self, expanded: int, compressed: int) -> str:
-        """Why data expanding from ``compressed`` to ``expanded`` bytes is refused, or ``""``."""
+    def ratio_problem(self, expanded: int, compressed: int, so_far: bool = False) -> str:
+        """Why data expanding from ``compressed`` to ``expanded`` bytes is refused, or ``""``
+        (``so_far``: the sizes read until now, not the whole of it)."""
         if expanded <= RATIO_FLOOR_BYTES or expanded <= self.max_ratio * max(compressed, 1):
             return ""
         return (f"expands {expanded / max(compressed, 1):,.0f} times ({compressed:,} compressed bytes to "
-                f"{expanded:,} or more): refused as a likely decompression bomb (limit {self.max_ratio}:1)")
+                f"{expanded:,}{' and more' if so_far else ''}): refused as a likely decompression bomb "
+                f"(limit {self.max_ratio}:1)")
 
     def size_problem(self, size: int, what: str = "file") -> str:
         """Why a ``size``-byte document is refused unread, or ``""``."""

@@ -344,7 +344,7 @@ def _read_capped(stream: IO[bytes], limits: Limits, compressed: IO[bytes] | None
             if len(out) > cap:
                 raise _Refused(limits.size_problem(max(len(out), declared), "is"))
             if compressed is not None:
-                problem = limits.ratio_problem(len(out), compressed.tell())
+                problem = limits.ratio_problem(len(out), compressed.tell(), so_far=True)
                 if problem:
                     raise _Refused(problem)
     return bytes(out)

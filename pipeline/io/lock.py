@@ -91,7 +91,7 @@ class FolderLock:
 def _write_holder(fd: int) -> None:
     info = {"pid": os.getpid(), "host": socket.gethostname(),
             "started": datetime.datetime.now().astimezone().isoformat(timespec="seconds"),
-            "command": " ".join(os.path.basename(a) if i == 0 else a for i, a in enumerate(sys.argv))}
+            "command": " ".join(["mena-ner", *sys.argv[1:]])}
     data = json.dumps(info, ensure_ascii=True).encode("ascii")
     with contextlib.suppress(OSError):  # who holds it is only information: a full disk must not stop the run here
         os.ftruncate(fd, 0)
