@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-DEFAULT_MAX_DOCUMENT_CHARS = 20_000_000
+DEFAULT_MAX_DOCUMENT_CHARS = 10_000_000
 DEFAULT_MAX_RATIO = 200  # deflate can reach ~1000:1 on repeated bytes; news text compresses ~5:1
 RATIO_FLOOR_BYTES = 10 << 20  # below this, a high ratio is harmless (a short, repetitive file)
 

@@ -100,10 +100,10 @@ def run(inputs: Iterable[str], out_dir: str | Path, analyzer: Analyzer, options:
             else:
                 for entry in output:
                     folder.copy_previous(entry)
-    except BaseException:
+        folder.publish()
+    except BaseException:  # the part files stay for --resume; the folder's lock is released
         folder.close_unpublished()
         raise
-    folder.publish()
     totals = folder.totals
     return RunSummary(documents=totals.documents, statuses=totals.statuses, labels=totals.labels,
                       entities=len(totals.entities), words=totals.words, analyzed_words=totals.analyzed_words, seconds=time.perf_counter() - started,
