@@ -389,10 +389,11 @@ class OutputFolder:
                 raise
             if stage == "run" and not self.run_dir.is_dir():
                 raise OutputWriteFailed(self._removed_message()) from exc
+            unpublished = ("nothing was published (the tables there are as they were); once that is fixed, "
+                           "--resume finishes the run")
             hints = {
-                "start": "nothing was written",
-                "run": "nothing was published (the tables there are as they were); once that is fixed, "
-                       "--resume finishes the run",
+                "start": unpublished,
+                "run": unpublished,
                 "publish": "the previous tables stay until the next mena-ner run in this folder completes the publishing",
             }
             hint = hints[stage]
