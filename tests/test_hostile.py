@@ -122,11 +122,13 @@ def test_the_lock_is_exclusive_within_a_process_and_not_kept_by_forked_children(
     with pytest.raises(FolderBusy, match=f"pid {os.getpid()}"):
         FolderLock(tmp_path).acquire()
     read_end, write_end = os.pipe()
+    ready_read, ready_write = os.pipe()
     child = os.fork()
     if child == 0:  # a worker process: it inherited the descriptor, the fork hook closed it
-        os.close(write_end)
+        os.write(ready_write, b"r")  # (the hook has run once the child's own code runs)
         os.read(read_end, 1)
         os._exit(0)
+    os.read(ready_read, 1)
     try:
         lock.release()  # the parent goes, as a killed one would, while its worker lives on
         other = FolderLock(tmp_path)
@@ -252,6 +254,10 @@ def test_file_names_that_are_not_utf8_are_read_and_escaped_reversibly(tmp_path):
     assert any(row["source"].endswith("back\\\\slash.txt") for row in documents)
     (zipped,) = [row for row in documents if row["source"].endswith("windows.zip")]
     assert name_bytes(zipped["locator"]) == member
+    from pipeline.report.documents import read_source  # the report finds both again
+
+    assert read_source(escaped["source"], escaped["encoding"], []) == text.decode("utf-8")
+    assert read_source(zipped["source"], zipped["encoding"], [], zipped["locator"]) == text[:500].decode("utf-8", "replace")
     for row in read(out / "mentions.csv"):  # the offsets still index the file the escaped source names
         if "windows.zip" in row["source"]:
             continue
