@@ -129,20 +129,28 @@ def test_a_second_run_stops_or_waits_and_the_tables_are_right(corpus, tmp_path):
     folder, reference = corpus
     out, release = tmp_path / "out", tmp_path / "release"
     first = cli(folder, out, faults="pause@journal-written:3", release=release, background=True)
-    paused = Path(f"{release}.paused")
-    while not paused.exists():
-        assert first.poll() is None, first.communicate()
-        time.sleep(0.05)  # until the first run holds the folder (no timing is asserted)
-    second = cli(folder, out)
-    assert_one_clean_line(second, "in use by another mena-ner run", f"pid {first.pid}", "--wait")
-    waiter = cli(folder, out, "--wait", background=True)
-    assert waiter.stderr is not None
-    assert f"waiting for the other mena-ner run on {out} to finish (pid {first.pid}" in waiter.stderr.readline()
-    release.write_text("go")
-    assert first.wait() == 0, first.communicate()
-    assert tables(out) == tables(reference)
-    assert waiter.wait() == 0, waiter.communicate()
-    assert tables(out) == tables(reference)
+    waiter = None
+    try:
+        paused = Path(f"{release}.paused")
+        while not paused.exists():
+            assert first.poll() is None, first.communicate()
+            time.sleep(0.05)  # until the first run holds the folder (no timing is asserted)
+        second = cli(folder, out)
+        assert_one_clean_line(second, "in use by another mena-ner run", f"pid {first.pid}", "--wait")
+        waiter = cli(folder, out, "--wait", background=True)
+        assert waiter.stderr is not None
+        assert f"waiting for the other mena-ner run on {out} to finish (pid {first.pid}" in waiter.stderr.readline()
+        release.write_text("go")
+        assert first.wait() == 0, first.communicate()
+        assert tables(out) == tables(reference)
+        assert waiter.wait() == 0, waiter.communicate()
+        assert tables(out) == tables(reference)
+    finally:  # a failed assertion must not leave a paused run behind
+        release.write_text("go")
+        for process in (first, waiter):
+            if process is not None and process.poll() is None:
+                process.kill()
+                process.wait()
 
 
 # -- a small file system that fills up or turns read-only ------------------------------------
