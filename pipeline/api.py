@@ -18,19 +18,21 @@ from pathlib import Path
 
 from pipeline.analyzer import Analyzer
 from pipeline.doc import Doc, Span, to_frames
+from pipeline.limits import DEFAULT_LIMITS, Limits
 from pipeline.ner import DEFAULT_COMPONENTS
 
 __all__ = ["Analyzer", "Doc", "Span", "load", "to_frames"]
 
 
 def load(gazetteers: Sequence[str | Path] = (), *, components: tuple[str, ...] = DEFAULT_COMPONENTS,
-         without_entities: Iterable[str] = ()) -> Analyzer:
+         without_entities: Iterable[str] = (), limits: Limits = DEFAULT_LIMITS) -> Analyzer:
     """The analyzer with the shipped knowledge base and model; ``gazetteers`` adds user files or folders.
 
     ``components`` picks NER components by registry name (``("model",)``: the model alone);
-    ``without_entities`` drops knowledge-base entries by id (to measure names the KB lacks).
+    ``without_entities`` drops knowledge-base entries by id (to measure names the KB lacks);
+    ``limits`` caps what one input may take into memory (:class:`~pipeline.limits.Limits`).
 
     Raises :class:`~pipeline.resources.ResourceError` when a shipped resource is missing and
     :class:`~pipeline.kb.gazetteer.GazetteerError` when a gazetteer file is invalid.
     """
-    return Analyzer(gazetteers=gazetteers, components=components, without_entities=without_entities)
+    return Analyzer(gazetteers=gazetteers, components=components, without_entities=without_entities, limits=limits)

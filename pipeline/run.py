@@ -19,6 +19,7 @@ from pipeline.engines.local import map_in_order
 from pipeline.io.export import UnitOutput
 from pipeline.io.inputs import STDIN, InputFile, RecordFields, WorkUnit, discover, sha256_file, work_units
 from pipeline.io.outputs import JournalEntry, OutputFolder
+from pipeline.limits import DEFAULT_LIMITS, Limits
 
 
 @dataclass
@@ -60,6 +61,7 @@ class RunOptions:
     engine: str = "local"  # local (this machine, ``workers`` processes) | dask (pipeline.engines.dask)
     scheduler: str = ""  # dask: address of a running scheduler; empty starts a local cluster of ``workers``
     table_format: str = "csv"  # csv | parquet (published tables; the journal always keeps CSV parts)
+    wait: bool = False  # another run holds the output folder: wait for it instead of stopping
 
     def describe(self) -> str:
         """The options that change table contents (part of the configuration fingerprint)."""
@@ -67,14 +69,21 @@ class RunOptions:
 
 
 def run(inputs: Iterable[str], out_dir: str | Path, analyzer: Analyzer, options: RunOptions = RunOptions(),
-        progress: Callable[[Iterable], Iterable] = lambda items: items) -> RunSummary:
-    """Process every input into tables in ``out_dir``; see :class:`~pipeline.io.outputs.OutputFolder`."""
+        progress: Callable[[Iterable], Iterable] = lambda items: items,
+        waiting: Callable[[str], None] | None = None) -> RunSummary:
+    """Process every input into tables in ``out_dir``; see :class:`~pipeline.io.outputs.OutputFolder`.
+
+    Holds the folder's lock for the whole run (``waiting`` is told when ``options.wait`` makes it
+    queue behind another run). Raises :class:`~pipeline.io.environment.EnvironmentFailure` when
+    the machine fails the run (nothing new is published then) and
+    :class:`~pipeline.io.outputs.OutputError` / :class:`~pipeline.io.lock.FolderBusy` for an
+    unusable or busy folder.
+    """
     started = time.perf_counter()
     folder = OutputFolder(out_dir, analyzer.fingerprint(options.describe()), mode=options.mode, overwrite=options.overwrite,
-                          table_format=options.table_format)
-    resumed = len(folder.done)
+                          table_format=options.table_format, wait=options.wait, waiting=waiting)
     try:
-        todo = _pending_units(discover(inputs), folder, options)
+        todo = _pending_units(discover(inputs), folder, options, analyzer.limits)
         times = analyzer.stage_times
         if times is not None:
             todo = _timed_iter(todo, "read", times)
@@ -91,14 +100,14 @@ def run(inputs: Iterable[str], out_dir: str | Path, analyzer: Analyzer, options:
             else:
                 for entry in output:
                     folder.copy_previous(entry)
-    except BaseException:
+        folder.publish()
+    except BaseException:  # the part files stay for --resume; the folder's lock is released
         folder.close_unpublished()
         raise
-    folder.publish()
     totals = folder.totals
     return RunSummary(documents=totals.documents, statuses=totals.statuses, labels=totals.labels,
                       entities=len(totals.entities), words=totals.words, analyzed_words=totals.analyzed_words, seconds=time.perf_counter() - started,
-                      errors=totals.errors, reused_units=totals.reused, resumed_units=resumed)
+                      errors=totals.errors, reused_units=totals.reused, resumed_units=folder.resumed_units)
 
 
 def _timed_iter(items: Iterator, stage: str, times: dict[str, float]) -> Iterator:
@@ -114,16 +123,26 @@ def _timed_iter(items: Iterator, stage: str, times: dict[str, float]) -> Iterato
         yield item
 
 
-def _pending_units(items: Iterable[InputFile], folder: OutputFolder, options: RunOptions) -> Iterator[WorkUnit | list[JournalEntry]]:
-    """Units still to process, and (``--incremental``) journal entries of unchanged inputs to copy."""
+def _pending_units(items: Iterable[InputFile], folder: OutputFolder, options: RunOptions,
+                   analyzer_limits: Limits = DEFAULT_LIMITS) -> Iterator[WorkUnit | list[JournalEntry]]:
+    """Units still to process, and (``--incremental``) journal entries of unchanged inputs to copy.
+
+    ``--resume`` skips the units the interrupted run finished, as long as they match the inputs
+    (:meth:`~pipeline.io.outputs.OutputFolder.already_done`).
+    """
     for item in items:
-        if options.mode == "incremental" and item.status == "ok" and item.source != STDIN:
-            reusable = folder.reusable(item.source, sha256_file(item.source))
+        if folder.mode == "incremental" and item.status == "ok" and item.source != STDIN:
+            try:
+                file_hash = sha256_file(item.location)
+            except OSError:
+                file_hash = ""  # unreadable now: work_units reports it
+            reusable = folder.reusable(item.source, file_hash) if file_hash else []
             if reusable:
                 yield reusable
                 continue
-        for unit in work_units(item, options.fields, options.stdin_format):
-            if unit.key not in folder.done:
+        for unit in work_units(item, options.fields, options.stdin_format, analyzer_limits):
+            if not folder.already_done(unit.key, unit.file_hash):
                 yield unit
+    folder.settle_resume()
 
 

@@ -173,3 +173,4 @@ class DocumentResult:
     mentions: list[LinkedMention] = field(default_factory=list)
     encoding: str = ""
     locator: str = ""
+    traceback: str = ""  # an internal error's traceback (for OUT/.mena-ner/errors.log, not the tables)

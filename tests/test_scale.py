@@ -266,11 +266,41 @@ def test_resume_streams_the_journal_and_drops_a_half_written_unit(tmp_path):
     resumed = OutputFolder(tmp_path, "fp", mode="resume")
     assert resumed.done == {"u0", "u1", "u2"}
     assert resumed.totals.documents == 3 and resumed.totals.entities["e0"].n_mentions == 2
+    assert all(resumed.already_done(f"u{i}", "h") for i in range(3))  # the inputs still give these units
     resumed.append(unit(3))
     resumed.publish()
     assert (tmp_path / "documents.csv").read_text().endswith("\nd0\nd1\nd2\nd3\n")
     journal = (tmp_path / ".mena-ner" / "journal.jsonl").read_text().splitlines()
     assert [json.loads(line)["key"] for line in journal] == ["u0", "u1", "u2", "u3"]
+
+
+def test_resume_keeps_only_the_prefix_that_still_matches_the_inputs(tmp_path):
+    """An input edited between the crash and --resume: its units and everything after are redone."""
+    import collections
+
+    from pipeline.io.export import EntityTotals, UnitOutput
+    from pipeline.io.outputs import OutputFolder
+    from pipeline.types import EntityFacts
+
+    def unit(i: int, file_hash: str = "h") -> UnitOutput:
+        totals = EntityTotals(EntityFacts("e", "PER"), n_mentions=1, n_documents=1, surfaces=collections.Counter({"x": 1}))
+        stats = {"documents": 1, "words": 3, "statuses": {"ok": 1}, "labels": {"PER": 1}, "errors": []}
+        return UnitOutput(f"u{i}", "s", file_hash, f"d{i}{file_hash}\n", "", {"e": totals}, stats)
+
+    folder = OutputFolder(tmp_path, "fp")
+    for i in range(4):
+        folder.append(unit(i))
+    folder.close_unpublished()
+    resumed = OutputFolder(tmp_path, "fp", mode="resume")
+    assert resumed.already_done("u0", "h") and not resumed.already_done("u1", "changed")
+    assert resumed.done == {"u0"} and resumed.totals.documents == 1 and resumed.totals.entities["e"].n_mentions == 1
+    assert not resumed.already_done("u2", "h")  # settled: everything after the change is redone
+    for i in range(1, 4):
+        resumed.append(unit(i, "changed" if i == 1 else "h"))
+    resumed.publish()
+    assert resumed.resumed_units == 1
+    assert (tmp_path / "documents.csv").read_text().endswith("\nd0h\nd1changed\nd2h\nd3h\n")
+    assert "e,PER,,,,4,4" in (tmp_path / "entities.csv").read_text()
 
 
 def test_entity_store_on_disk_gives_the_rows_of_summing_in_memory(tmp_path, monkeypatch):

@@ -18,8 +18,9 @@ from pipeline.types import CleanDocument, PipelineError, RawInput, document_id
 __all__ = ["clean", "clean_text", "MappedText"]
 
 
-def clean(raw: RawInput) -> list[CleanDocument]:
-    """All articles of one input. Raises :class:`PipelineError` when the bytes are not text."""
+def clean(raw: RawInput, max_chars: int = 0) -> list[CleanDocument]:
+    """All articles of one input. Raises :class:`PipelineError` when the bytes are not text, or
+    (``max_chars``) when the text is longer than that: the analysis would not fit in memory."""
     if raw.text is not None:  # a record: its text field is the offset base
         text, encoding = raw.text, ""
     else:
@@ -27,6 +28,9 @@ def clean(raw: RawInput) -> list[CleanDocument]:
             text, encoding = decode_bytes(raw.data)
         except DecodeError as exc:
             raise PipelineError(str(exc)) from exc
+    if max_chars and len(text) > max_chars:
+        raise PipelineError(f"too long to analyze: {len(text):,} characters, more than --max-document-chars "
+                            f"{max_chars:,}; raise it to analyze this document (in pieces)")
     meta = {"title": raw.title, "published": raw.published}
     return clean_text(text, source=raw.source, encoding=encoding, fmt=raw.format, locator=raw.locator,
                       meta={k: v for k, v in meta.items() if v})

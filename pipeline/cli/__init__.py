@@ -7,10 +7,13 @@ of the package.
 from __future__ import annotations
 
 import sys
+import traceback
 from pathlib import Path
+from typing import NoReturn
 
 import click
 
+from pipeline.limits import DEFAULT_MAX_DOCUMENT_CHARS
 from pipeline.version import __version__
 
 
@@ -56,10 +59,16 @@ def main() -> None:
                    "see the inputs and --out at the same paths.")
 @click.option("--format", "table_format", type=click.Choice(["csv", "parquet"]), default="csv", show_default=True,
               help="Format of the published tables (parquet: documents/mentions/entities.parquet, for big runs).")
+@click.option("--wait", is_flag=True,
+              help="If another run is writing to --out, wait for it to finish instead of stopping (exit status 2).")
+@click.option("--max-document-chars", type=click.IntRange(1000), default=DEFAULT_MAX_DOCUMENT_CHARS, show_default=True,
+              help="Longest document analyzed (longer ones get an error row); memory grows with it (see the README).")
+@click.option("--debug", is_flag=True, help="Show the traceback of a failure (it always goes to --out/.mena-ner/errors.log).")
 def run(inputs: tuple[str, ...], out_dir: Path, gazetteers: tuple[Path, ...], workers: int, resume: bool,
         incremental: bool, overwrite: bool, text_field: str, id_field: str, title_field: str, date_field: str,
         stdin_format: str, progress: bool | None, strict: bool, engine: str = "local", scheduler: str = "",
-        table_format: str = "csv") -> None:
+        table_format: str = "csv", wait: bool = False, max_document_chars: int = DEFAULT_MAX_DOCUMENT_CHARS,
+        debug: bool = False) -> None:
     """Extract and link entities from INPUT files, folders (searched recursively), glob patterns or '-' (stdin).
 
     \b
@@ -69,15 +78,57 @@ def run(inputs: tuple[str, ...], out_dir: Path, gazetteers: tuple[Path, ...], wo
 
     Every input yields at least one row in documents.csv, with status ok, empty, skipped or
     error; one bad input never stops the run. Tables are published atomically when the run
-    ends; an interrupted run can be continued with --resume. A summary is printed at the end.
+    ends; an interrupted run can be continued with --resume. One run at a time writes to an
+    output folder. A summary is printed at the end.
+
+    \b
+    Exit status: 0 tables published; 1 published, but --strict and an input failed;
+    2 nothing published: the output folder is busy or unusable, or the machine failed
+    (disk full, folder removed or read-only, an input changed while read: fix it, then
+    --resume); 3 an internal error (traceback in --out/.mena-ner/errors.log); 130 interrupted.
     """
+    try:
+        _run(inputs, out_dir, gazetteers, workers, resume, incremental, overwrite, text_field, id_field, title_field,
+             date_field, stdin_format, progress, strict, engine, scheduler, table_format, wait, max_document_chars, debug)
+    except click.exceptions.Exit:
+        raise
+    except click.UsageError:
+        raise
+    except KeyboardInterrupt:
+        _stop("interrupted; --resume continues the run", 130, debug)
+    except Exception as exc:  # a bug: one line for the user, the traceback in the folder's errors.log
+        from pipeline.io.outputs import log_error
+
+        log = log_error(out_dir, traceback.format_exc()) if (out_dir / ".mena-ner").is_dir() else None
+        where = f"the traceback is in {log}" if log else "run with --debug for the traceback"
+        _stop(f"internal error: {type(exc).__name__}: {exc} ({where}; please report it)", 3, debug)
+
+
+def _stop(message: str, status: int, debug: bool) -> NoReturn:
+    """End ``run`` with one line on stderr (and, with ``--debug``, the traceback before it)."""
+    from pipeline.io.names import printable
+
+    if debug:
+        traceback.print_exc()
+    click.echo(f"mena-ner: {printable(message)}", err=True)
+    sys.exit(status)
+
+
+def _run(inputs: tuple[str, ...], out_dir: Path, gazetteers: tuple[Path, ...], workers: int, resume: bool,
+         incremental: bool, overwrite: bool, text_field: str, id_field: str, title_field: str, date_field: str,
+         stdin_format: str, progress: bool | None, strict: bool, engine: str, scheduler: str, table_format: str,
+         wait: bool, max_document_chars: int, debug: bool) -> None:
     from tqdm import tqdm
 
     from pipeline.api import load
     from pipeline.engines.dask import EngineError  # Dask itself is only imported by --engine dask
+    from pipeline.io.environment import EnvironmentFailure
     from pipeline.io.inputs import RecordFields
+    from pipeline.io.lock import FolderBusy
+    from pipeline.io.names import printable
     from pipeline.io.outputs import OutputError
     from pipeline.kb.gazetteer import GazetteerError
+    from pipeline.limits import Limits
     from pipeline.resources import ResourceError
     from pipeline.run import RunOptions
     from pipeline.run import run as run_pipeline
@@ -94,30 +145,33 @@ def run(inputs: tuple[str, ...], out_dir: Path, gazetteers: tuple[Path, ...], wo
         except ImportError as exc:
             raise click.UsageError("--format parquet needs the [parquet] extra: pip install 'mena-ner[parquet]'") from exc
     try:
-        analyzer = load(gazetteers)
+        analyzer = load(gazetteers, limits=Limits(max_document_chars=max_document_chars))
     except GazetteerError as exc:
-        raise click.ClickException(f"invalid gazetteer:\n{exc}") from exc
+        _stop(f"invalid gazetteer:\n{exc}", 2, debug)
     except ResourceError as exc:
-        raise click.ClickException(str(exc)) from exc
+        _stop(str(exc), 2, debug)
     options = RunOptions(
         workers=workers, mode="resume" if resume else "incremental" if incremental else "fresh", overwrite=overwrite,
         fields=RecordFields(text_field, id_field, title_field, date_field), stdin_format=stdin_format,
-        engine=engine, scheduler=scheduler, table_format=table_format)
+        engine=engine, scheduler=scheduler, table_format=table_format, wait=wait)
 
     def bar(items):
         hidden = (progress is False) or (progress is None and not sys.stderr.isatty())
         return tqdm(items, desc="work units", unit="unit", disable=hidden)
 
+    def waiting(message: str) -> None:
+        click.echo(f"mena-ner: {printable(message)}", err=True)
+
     try:
-        summary = run_pipeline(inputs, out_dir, analyzer, options, progress=bar)
-    except (OutputError, EngineError) as exc:
-        raise click.ClickException(str(exc)) from exc
+        summary = run_pipeline(inputs, out_dir, analyzer, options, progress=bar, waiting=waiting)
+    except (OutputError, FolderBusy, EngineError, EnvironmentFailure) as exc:
+        _stop(str(exc), 2, debug)
     for line in summary.lines():
         click.echo(line)
-    click.echo(f"tables:    {out_dir}/documents.{table_format}, mentions.{table_format}, entities.{table_format}, "
-               f"edges.{table_format}, timeline.{table_format}")
+    click.echo(printable(f"tables:    {out_dir}/documents.{table_format}, mentions.{table_format}, "
+                         f"entities.{table_format}, edges.{table_format}, timeline.{table_format}"))
     for error in summary.errors[:10]:
-        click.echo(f"  ! {error}", err=True)
+        click.echo(f"  ! {printable(error)}", err=True)
     if len(summary.errors) > 10:
         click.echo(f"  ! ... {len(summary.errors) - 10} more in documents.csv", err=True)
     if strict and summary.errors:

@@ -134,6 +134,7 @@ def unit_output(key: str, source: str, file_hash: str, results: Iterable[Documen
     statuses: collections.Counter[str] = collections.Counter()
     labels: collections.Counter[str] = collections.Counter()
     errors: list[str] = []
+    tracebacks: list[str] = []
     n_documents = words = 0
     for result in results:
         documents.append(document_row(result))
@@ -155,7 +156,11 @@ def unit_output(key: str, source: str, file_hash: str, results: Iterable[Documen
         labels.update(m.mention.label for m in result.mentions)
         if result.status == "error":
             errors.append(f"{result.doc_id}: {result.error}")
+        if result.traceback:
+            tracebacks.append(result.traceback)
     stats = {"documents": n_documents, "words": words, "statuses": statuses, "labels": labels, "errors": errors}
+    if tracebacks:  # for OUT/.mena-ner/errors.log; the folder takes them out before journaling
+        stats["tracebacks"] = tracebacks
     return UnitOutput(key, source, file_hash, render_csv(documents, DOCUMENT_COLUMNS), render_csv(mentions, MENTION_COLUMNS),
                       entities, stats)
 

@@ -12,6 +12,13 @@ legacy encoding, which is detected on the whole file).
 
 Offsets of a record input index the record's text field; of an archive member, the decoded
 member; of anything else, the decoded file.
+
+Memory is bounded whatever the input (:mod:`pipeline.limits`): a document, archive member or
+whole-read record file over the byte cap is refused unread (an ``error`` row), compressed data
+is read through the cap and a ratio check, record lines and rows are read through a cap too,
+and a work unit holds at most ``UNIT_BYTES`` of documents. Names that are not UTF-8 are
+written escaped (:mod:`pipeline.io.names`). An input that changes or vanishes after the run
+hashed it and before it is read through raises :class:`~pipeline.io.environment.InputChanged`.
 """
 
 from __future__ import annotations
@@ -28,11 +35,15 @@ import sys
 import tempfile
 import zipfile
 import zlib
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import IO
 
 from pipeline.clean.decode import _BOMS, DecodeError, decode_bytes
+from pipeline.io.environment import InputChanged, reason
+from pipeline.io.names import clean_text, escape_name, from_bytes, printable
+from pipeline.limits import DEFAULT_LIMITS, Limits
 from pipeline.types import RawInput
 
 DOCUMENT_FORMATS = {".txt": "text", ".text": "text", ".html": "html", ".htm": "html", ".xhtml": "html"}
@@ -42,7 +53,9 @@ SUPPORTED = sorted(set(DOCUMENT_FORMATS) | set(RECORD_FORMATS) | set(ARCHIVE_SUF
 STDIN = "-"
 RECORDS_PER_UNIT = 50  # ~2 s of work: small enough to keep 2+ workers busy to the end of a 1,000-article run
 MEMBERS_PER_UNIT = 50
-csv.field_size_limit(sys.maxsize)
+UNIT_BYTES = 16 << 20  # a unit also closes past this much document data: bounded memory in flight
+ZIP_UTF8_FLAG = 0x800
+csv.field_size_limit(sys.maxsize)  # rows are read through a line cap instead (_capped_lines)
 
 
 @dataclass(frozen=True)
@@ -59,9 +72,24 @@ class RecordFields:
 class InputFile:
     """A file (or stdin) to read, or a problem to report (``status`` not ``ok``)."""
 
-    source: str
+    source: str  # as written in the tables: the path, escaped when it is not UTF-8 (pipeline.io.names)
     status: str = "ok"  # ok | skipped | error
     problem: str = ""
+    path: str = ""  # the path to open when it differs from ``source``
+
+    @property
+    def location(self) -> str:
+        """The path to open."""
+        return self.path or self.source
+
+
+def _input_file(path: str, status: str = "ok", problem: str = "") -> InputFile:
+    source = escape_name(path)
+    return InputFile(source, status, problem, path if source != path else "")
+
+
+class _Refused(Exception):
+    """Data refused by a limit (too large, a decompression bomb): the message is the row's error."""
 
 
 @dataclass(frozen=True)
@@ -106,18 +134,18 @@ def _expand(argument: str) -> Iterator[InputFile]:
             if any(part.startswith(".") for part in relative.parts):
                 continue  # hidden files and folders (.git, .DS_Store) are not news
             source = str(Path(argument) / relative)
-            yield InputFile(source) if _kind(source) else InputFile(
+            yield _input_file(source) if _kind(source) else _input_file(
                 source, "skipped", f"unsupported file type (supported: {', '.join(SUPPORTED)})")
     elif path.is_file():
-        yield InputFile(argument)
+        yield _input_file(argument)
     elif glob.has_magic(argument):
         matches = sorted(glob.glob(argument, recursive=True))
         if not matches:
-            yield InputFile(argument, "error", "glob pattern matched no files")
+            yield _input_file(argument, "error", "glob pattern matched no files")
         for match in matches:
             yield from _expand(match)
     else:
-        yield InputFile(argument, "error", "no such file or directory")
+        yield _input_file(argument, "error", "no such file or directory")
 
 
 def _kind(name: str) -> str | None:
@@ -131,31 +159,78 @@ def _kind(name: str) -> str | None:
     return DOCUMENT_FORMATS.get(suffix) or RECORD_FORMATS.get(suffix)
 
 
-def work_units(item: InputFile, fields: RecordFields = RecordFields(), stdin_format: str = "auto") -> Iterator[WorkUnit]:
-    """Cut one input into work units; a failure to read it becomes a unit with a Failure."""
+def work_units(item: InputFile, fields: RecordFields = RecordFields(), stdin_format: str = "auto",
+               limits: Limits = DEFAULT_LIMITS) -> Iterator[WorkUnit]:
+    """Cut one input into work units; a failure to read it becomes a unit with a Failure.
+
+    Raises :class:`~pipeline.io.environment.InputChanged` when the file changes or vanishes
+    between hashing it and reading it through (the units it gave would not match its hash).
+    """
     if item.status != "ok":
         yield WorkUnit(item.source, item.source, "", [Failure(item.source, "", item.status, item.problem)])
         return
+    if item.source == STDIN:
+        yield from _stdin_units(fields, stdin_format, limits)
+        return
+    path = item.location
+    kind = _kind(item.source) or "text"  # a file named explicitly is read as text
     try:
-        if item.source == STDIN:
-            yield from _stdin_units(fields, stdin_format)
-            return
-        kind = _kind(item.source) or "text"  # a file named explicitly is read as text
-        file_hash = sha256_file(item.source)
-        if kind in ("text", "html"):
-            yield WorkUnit(item.source, item.source, file_hash, lazy_path=item.source)
-        elif kind == "zip":
-            yield from _chunk_units(item.source, file_hash, _zip_members(item.source, "", item.source, fields), MEMBERS_PER_UNIT)
-        elif _streamable(item.source, kind):
-            records = _record_inputs(item.source, "", _stream_records(item.source, kind), fields)
-            yield from _chunk_units(item.source, file_hash, records, RECORDS_PER_UNIT)
-        else:
-            yield from _units_from_bytes(item.source, Path(item.source).read_bytes(), kind, fields, file_hash)
+        before = _identity(path)
+        file_hash = sha256_file(path)
     except OSError as exc:
-        yield WorkUnit(item.source, item.source, "", [Failure(item.source, "", "error", f"{type(exc).__name__}: {exc}")])
+        yield WorkUnit(item.source, item.source, "", [Failure(item.source, "", "error", _os_problem(exc))])
+        return
+    if kind in ("text", "html"):  # the worker reads it (read_lazy) and checks the hash
+        yield WorkUnit(item.source, item.source, file_hash, lazy_path=path)
+        return
+    try:
+        yield from _file_units(item.source, path, kind, file_hash, fields, limits)
+    except OSError as exc:
+        raise InputChanged(f"{item.source} could not be read any more ({reason(exc)}) after the run had hashed it; "
+                           "nothing was published; run again with --resume once it is readable") from exc
+    if _identity_or_none(path) != before:
+        raise InputChanged(f"{item.source} changed or was deleted while the run was reading it; nothing was published; "
+                           "run again with --resume once it no longer changes")
 
 
-def _stdin_units(fields: RecordFields, stdin_format: str) -> Iterator[WorkUnit]:
+def _file_units(source: str, path: str, kind: str, file_hash: str, fields: RecordFields,
+                limits: Limits) -> Iterator[WorkUnit]:
+    """The units of an archive or record file, read here (piece by piece where possible)."""
+    if kind == "zip":
+        yield from _chunk_units(source, file_hash, _zip_members(source, "", path, fields, limits), MEMBERS_PER_UNIT)
+    elif _streamable(path, kind):
+        records = _record_inputs(source, "", _stream_records(path, kind, limits), fields)
+        yield from _chunk_units(source, file_hash, records, RECORDS_PER_UNIT)
+    elif kind.startswith("gz:"):
+        with open(path, "rb") as raw:
+            yield from _chunk_units(source, file_hash, _gzip_items(source, "", raw, kind, fields, limits), RECORDS_PER_UNIT)
+    else:
+        problem = limits.size_problem(os.stat(path).st_size, "record file (read whole: a JSON array, or not UTF-8)")
+        if problem:
+            yield WorkUnit(source, source, file_hash, [Failure(source, "", "error", problem)])
+            return
+        yield from _units_from_bytes(source, Path(path).read_bytes(), kind, fields, file_hash, limits)
+
+
+def _identity(path: str) -> tuple[int, int, int, int]:
+    """What changes when a file is written, truncated or replaced."""
+    info = os.stat(path)
+    return info.st_dev, info.st_ino, info.st_size, info.st_mtime_ns
+
+
+def _identity_or_none(path: str) -> tuple[int, int, int, int] | None:
+    try:
+        return _identity(path)
+    except OSError:
+        return None
+
+
+def _os_problem(exc: OSError) -> str:
+    """An ``OSError`` for a documents row (its message may hold a file name that is not UTF-8)."""
+    return printable(f"{type(exc).__name__}: {exc}")
+
+
+def _stdin_units(fields: RecordFields, stdin_format: str, limits: Limits) -> Iterator[WorkUnit]:
     """Standard input, spooled to a temporary file (hashed on the way), so its records stream like a file's."""
     digest = hashlib.sha256()
     with tempfile.NamedTemporaryFile(prefix="mena-ner-stdin-", delete=False) as spool:
@@ -166,96 +241,173 @@ def _stdin_units(fields: RecordFields, stdin_format: str) -> Iterator[WorkUnit]:
         with open(spool.name, "rb") as handle:
             kind = _stdin_kind(handle.read(2048), stdin_format)
         if _streamable(spool.name, kind):
-            records = _record_inputs(STDIN, "", _stream_records(spool.name, kind), fields)
+            records = _record_inputs(STDIN, "", _stream_records(spool.name, kind, limits), fields)
             yield from _chunk_units(STDIN, digest.hexdigest(), records, RECORDS_PER_UNIT)
+        elif problem := limits.size_problem(os.stat(spool.name).st_size, "standard input"):
+            yield WorkUnit(STDIN, STDIN, digest.hexdigest(), [Failure(STDIN, "", "error", problem)])
         else:
-            yield from _units_from_bytes(STDIN, Path(spool.name).read_bytes(), kind, fields, digest.hexdigest())
+            yield from _units_from_bytes(STDIN, Path(spool.name).read_bytes(), kind, fields, digest.hexdigest(), limits)
     finally:
         os.unlink(spool.name)
 
 
-def read_lazy(unit: WorkUnit) -> list[RawInput | Failure]:
-    """The items of a unit, reading its file now if it was left for the worker."""
+def read_lazy(unit: WorkUnit, limits: Limits = DEFAULT_LIMITS) -> list[RawInput | Failure]:
+    """The items of a unit, reading its file now if it was left for the worker.
+
+    A file over the byte cap is refused unread; a file that no longer has the hash it had when
+    the run found it raises :class:`~pipeline.io.environment.InputChanged`.
+    """
     if not unit.lazy_path:
         return unit.items
     try:
-        data = Path(unit.lazy_path).read_bytes()
+        problem = limits.size_problem(os.stat(unit.lazy_path).st_size)
+        if problem:
+            return [Failure(unit.source, "", "error", problem)]
+        with open(unit.lazy_path, "rb") as handle:
+            data = handle.read(limits.max_document_bytes + 1)
     except OSError as exc:
-        return [Failure(unit.source, "", "error", f"{type(exc).__name__}: {exc}")]
+        raise InputChanged(f"{unit.source} could not be read any more ({reason(exc)}) after the run had found it; "
+                           "nothing was published; run again with --resume once it is back") from exc
+    if unit.file_hash and hashlib.sha256(data).hexdigest() != unit.file_hash:
+        raise InputChanged(f"{unit.source} changed while the run was reading it; nothing was published; "
+                           "run again with --resume once it no longer changes")
     return [RawInput(unit.source, data, _kind(unit.source) or "text")]
 
 
-def _units_from_bytes(source: str, data: bytes, kind: str, fields: RecordFields, file_hash: str = "") -> Iterator[WorkUnit]:
+def _units_from_bytes(source: str, data: bytes, kind: str, fields: RecordFields, file_hash: str = "",
+                      limits: Limits = DEFAULT_LIMITS) -> Iterator[WorkUnit]:
     file_hash = file_hash or hashlib.sha256(data).hexdigest()
-    items = _items(source, "", data, kind, fields)
+    items = _items(source, "", data, kind, fields, limits)
     yield from _chunk_units(source, file_hash, items, MEMBERS_PER_UNIT if kind == "zip" else RECORDS_PER_UNIT)
 
 
 def _chunk_units(source: str, file_hash: str, items: Iterable[RawInput | Failure], size: int) -> Iterator[WorkUnit]:
+    """Units of at most ``size`` items and (past one item) ``UNIT_BYTES`` of document data."""
     chunk: list[RawInput | Failure] = []
-    number = 0
+    number = held = 0
     for entry in items:
         chunk.append(entry)
-        if len(chunk) >= size:
+        held += _weight(entry)
+        if len(chunk) >= size or held >= UNIT_BYTES:
             yield WorkUnit(_unit_key(source, number), source, file_hash, chunk)
-            chunk, number = [], number + 1
+            chunk, number, held = [], number + 1, 0
     if chunk or number == 0:
         yield WorkUnit(_unit_key(source, number), source, file_hash,
                        chunk or [Failure(source, "", "empty", "no records in this file")])
+
+
+def _weight(entry: RawInput | Failure) -> int:
+    if isinstance(entry, Failure):
+        return 0
+    return len(entry.data) + 2 * len(entry.text or "")
 
 
 def _unit_key(source: str, number: int) -> str:
     return source if number == 0 else f"{source}@{number}"
 
 
-def _items(source: str, locator: str, data: bytes, kind: str, fields: RecordFields) -> Iterator[RawInput | Failure]:
+def _items(source: str, locator: str, data: bytes, kind: str, fields: RecordFields,
+           limits: Limits = DEFAULT_LIMITS) -> Iterator[RawInput | Failure]:
     """Documents inside ``data``: itself, its records, or its archive members (recursively)."""
     if kind in ("text", "html"):
         yield RawInput(source, data, kind, locator=locator)
     elif kind.startswith("gz:"):
-        try:
-            inner = gzip.decompress(data)
-        except (OSError, EOFError, gzip.BadGzipFile) as exc:
-            yield Failure(source, locator, "error", f"broken gzip data: {exc}")
-            return
-        yield from _items(source, locator, inner, kind[3:], fields)
+        yield from _gzip_items(source, locator, io.BytesIO(data), kind, fields, limits)
     elif kind == "zip":
-        yield from _zip_members(source, locator, data, fields)
+        yield from _zip_members(source, locator, data, fields, limits)
     else:
         yield from _records(source, locator, data, kind, fields)
 
 
-def _zip_members(source: str, locator: str, data: bytes | str, fields: RecordFields) -> Iterator[RawInput | Failure]:
+def _gzip_items(source: str, locator: str, raw: IO[bytes], kind: str, fields: RecordFields,
+                limits: Limits) -> Iterator[RawInput | Failure]:
+    """The documents of gzip data, decompressed through the byte cap and the ratio check."""
+    try:
+        inner = _read_capped(_open_kind(raw, kind), limits, raw)
+    except (EOFError, zlib.error, gzip.BadGzipFile) as exc:
+        yield Failure(source, locator, "error", f"broken gzip data: {exc}")
+        return
+    except _Refused as exc:
+        yield Failure(source, locator, "error", f"gzip data {exc}")
+        return
+    yield from _items(source, locator, inner, kind[3:], fields, limits)
+
+
+def _read_capped(stream: IO[bytes], limits: Limits, compressed: IO[bytes] | None = None, declared: int = 0) -> bytes:
+    """All of ``stream``, or :class:`_Refused` past the byte cap or (``compressed``: the underlying
+    compressed stream, whose position says how much was read) past the ratio limit."""
+    cap = limits.max_document_bytes
+    out = bytearray()
+    with stream:
+        while block := stream.read(1 << 20):
+            out += block
+            if len(out) > cap:
+                raise _Refused(limits.size_problem(max(len(out), declared), "is"))
+            if compressed is not None:
+                problem = limits.ratio_problem(len(out), compressed.tell(), so_far=True)
+                if problem:
+                    raise _Refused(problem)
+    return bytes(out)
+
+
+def _zip_members(source: str, locator: str, data: bytes | str, fields: RecordFields,
+                 limits: Limits = DEFAULT_LIMITS) -> Iterator[RawInput | Failure]:
     """Members of a zip archive given as bytes or (read member by member) as a file path."""
     in_memory = isinstance(data, bytes)
     try:
         archive = zipfile.ZipFile(io.BytesIO(data) if isinstance(data, bytes) else data)
-        names = sorted(i.filename for i in archive.infolist() if not i.is_dir())
+        members = sorted(((member_name(i), i) for i in archive.infolist() if not i.is_dir()), key=lambda m: m[0])
     except (zipfile.BadZipFile, OSError) as exc:
         if not in_memory and not isinstance(exc, zipfile.BadZipFile):
             raise  # an unreadable file, reported by work_units like any other
         yield Failure(source, locator, "error", f"broken zip archive: {exc}")
         return
     with archive:
-        yield from _read_members(archive, source, locator, names, fields)
+        for name, info in members:
+            yield from _read_member(archive, info, name, source, locator, fields, limits)
 
 
-def _read_members(archive: zipfile.ZipFile, source: str, locator: str, names: list[str],
-                  fields: RecordFields) -> Iterator[RawInput | Failure]:
-    for name in names:
-        member = _join(locator, name)
-        if any(part.startswith(".") or part == "__MACOSX" for part in Path(name).parts):
-            continue
-        kind = _kind(name)
-        if kind is None:
-            yield Failure(source, member, "skipped", f"unsupported file type in archive (supported: {', '.join(SUPPORTED)})")
-            continue
-        try:
-            content = archive.read(name)
-        except (zipfile.BadZipFile, OSError, RuntimeError) as exc:
-            yield Failure(source, member, "error", f"cannot read archive member: {exc}")
-            continue
-        yield from _items(source, member, content, kind, fields)
+def member_name(info: zipfile.ZipInfo) -> str:
+    """A member's name as the tables write it: stored UTF-8 (flagged or not) as is, other bytes
+    (a legacy code page such as Windows-1256) escaped reversibly (:mod:`pipeline.io.names`)."""
+    if info.flag_bits & ZIP_UTF8_FLAG:
+        return escape_name(info.filename)
+    return escape_name(from_bytes(info.filename.encode("cp437")))  # zipfile decoded the stored bytes as cp437
+
+
+def _read_member(archive: zipfile.ZipFile, info: zipfile.ZipInfo, name: str, source: str, locator: str,
+                 fields: RecordFields, limits: Limits) -> Iterator[RawInput | Failure]:
+    member = _join(locator, name)
+    if any(part.startswith(".") or part == "__MACOSX" for part in Path(name).parts):
+        return
+    kind = _kind(name)
+    if kind is None:
+        yield Failure(source, member, "skipped", f"unsupported file type in archive (supported: {', '.join(SUPPORTED)})")
+        return
+    problem = limits.ratio_problem(info.file_size, info.compress_size)
+    if not problem and not _streams(kind):
+        problem = limits.size_problem(info.file_size, "archive member")
+    if problem:
+        yield Failure(source, member, "error", problem if problem.startswith("archive") else f"archive member {problem}")
+        return
+    try:
+        if _streams(kind) and _streamable_from(lambda: archive.open(info), kind):
+            records = _stream_records_from(lambda: archive.open(info), kind, limits)
+            yield from _record_inputs(source, member, records, fields)
+            return
+        content = _read_capped(archive.open(info), limits, declared=info.file_size)
+    except _Refused as exc:
+        yield Failure(source, member, "error", f"archive member {exc}")
+        return
+    except (zipfile.BadZipFile, OSError, RuntimeError, EOFError, zlib.error) as exc:
+        yield Failure(source, member, "error", f"cannot read archive member: {exc}")
+        return
+    yield from _items(source, member, content, kind, fields, limits)
+
+
+def _streams(kind: str) -> bool:
+    """Record formats that can be read line by line (when their bytes are plain UTF-8)."""
+    return kind.removeprefix("gz:") in ("jsonl", "csv", "tsv")
 
 
 def _records(source: str, locator: str, data: bytes, kind: str, fields: RecordFields) -> Iterator[RawInput | Failure]:
@@ -307,17 +459,23 @@ def _jsonl_record(number: int, line: str) -> Iterator[tuple[str, object, str]]:
 
 
 def _streamable(path: str, kind: str) -> bool:
-    """Can this record file be read line by line with the same result as decoding it whole?
+    """Can this record file be read line by line with the same result as decoding it whole?"""
+    return _streamable_from(lambda: open(path, "rb"), kind)
 
-    Yes when it is JSONL/CSV/TSV (gzipped or not) of valid UTF-8 without BOM that does not
+
+def _streamable_from(open_raw: Callable[[], IO[bytes]], kind: str) -> bool:
+    """Can these records (``open_raw`` opens their possibly gzipped bytes) be read line by line
+    with the same result as decoding them whole?
+
+    Yes when they are JSONL/CSV/TSV (gzipped or not) of valid UTF-8 without BOM that does not
     look like UTF-16: :func:`decode_bytes` would take it as plain UTF-8. Checking costs one
     extra sequential read; a broken gzip stream is left to the whole-file path, which reports it.
     """
-    if kind.removeprefix("gz:") not in ("jsonl", "csv", "tsv"):
+    if not _streams(kind):
         return False
     decoder = codecs.getincrementaldecoder("utf-8")("strict")
     try:
-        with _open_stream(path, kind) as stream:
+        with open_raw() as raw, _open_kind(raw, kind) as stream:
             head = stream.read(4096)
             if any(head.startswith(bom) for bom, _ in _BOMS) or _looks_utf16(head):
                 return False
@@ -326,7 +484,7 @@ def _streamable(path: str, kind: str) -> bool:
                 decoder.decode(block)
                 block = stream.read(1 << 20)
             decoder.decode(b"", final=True)
-    except (OSError, EOFError, zlib.error, UnicodeDecodeError):
+    except (OSError, EOFError, zlib.error, UnicodeDecodeError, zipfile.BadZipFile):
         return False
     return True
 
@@ -338,30 +496,65 @@ def _looks_utf16(sample: bytes) -> bool:
     return any(sum(1 for b in high if b in (0x00, 0x06)) / len(high) > 0.9 for high in (sample[1::2], sample[0::2]))
 
 
-def _open_stream(path: str, kind: str):
-    return gzip.open(path, "rb") if kind.startswith("gz:") else open(path, "rb")
+def _open_kind(raw: IO[bytes], kind: str) -> IO[bytes]:
+    return gzip.GzipFile(fileobj=raw, mode="rb") if kind.startswith("gz:") else raw  # type: ignore[return-value]
 
 
-def _stream_records(path: str, kind: str) -> Iterator[tuple[str, object, str]]:
+def _stream_records(path: str, kind: str, limits: Limits = DEFAULT_LIMITS) -> Iterator[tuple[str, object, str]]:
     """:func:`_parse_records` over a file read piece by piece (checked by :func:`_streamable`)."""
+    return _stream_records_from(lambda: open(path, "rb"), kind, limits)
+
+
+def _stream_records_from(open_raw: Callable[[], IO[bytes]], kind: str,
+                         limits: Limits) -> Iterator[tuple[str, object, str]]:
+    """:func:`_parse_records` over records read piece by piece; a line or row over the record cap
+    is reported, not read into memory."""
     inner = kind.removeprefix("gz:")
-    with _open_stream(path, kind) as stream:
+    cap = limits.max_record_bytes
+    too_long = f"record over {cap:,} bytes, longer than a text of --max-document-chars {limits.max_document_chars:,} characters; not read"
+    with open_raw() as raw, _open_kind(raw, kind) as stream:
         if inner == "jsonl":
-            for number, raw in enumerate(stream, start=1):  # binary lines end at b"\n" only, like split("\n")
-                line = raw.decode("utf-8")
+            for number, piece in enumerate(_capped_lines(stream, cap), start=1):  # lines end at b"\n" only, like split("\n")
+                if piece is None:
+                    yield f"line:{number}", None, too_long
+                    continue
+                line = piece.decode("utf-8")
                 yield from _jsonl_record(number, line[:-1] if line.endswith("\n") else line)
         else:
             text = io.TextIOWrapper(stream, encoding="utf-8", newline="")
-            reader = csv.DictReader(text, delimiter="\t" if inner == "tsv" else ",")
-            for number, row in enumerate(reader, start=1):
-                yield f"row:{number}", row, ""
+            reader = csv.DictReader(_capped_text_lines(text, cap), delimiter="\t" if inner == "tsv" else ",")
+            number = 0
+            try:
+                for number, row in enumerate(reader, start=1):
+                    yield f"row:{number}", row, ""
+            except _Refused:
+                yield f"row:{number + 1}", None, too_long + " (nor the rest of the file)"
+
+
+def _capped_lines(stream: IO[bytes], cap: int) -> Iterator[bytes | None]:
+    """The lines of a binary stream; ``None`` for a line longer than ``cap`` (skipped, never held whole)."""
+    while line := stream.readline(cap + 1):
+        if len(line) > cap and not line.endswith(b"\n"):
+            while (rest := stream.readline(1 << 20)) and not rest.endswith(b"\n"):
+                pass
+            yield None
+        else:
+            yield line
+
+
+def _capped_text_lines(text: io.TextIOWrapper, cap: int) -> Iterator[str]:
+    """Text lines for the CSV reader; :class:`_Refused` at a line longer than ``cap`` characters."""
+    while line := text.readline(cap + 1):
+        if len(line) > cap and not line.endswith(("\n", "\r")):
+            raise _Refused("line too long")
+        yield line
 
 
 def _record_input(source: str, locator: str, position: str, record: object, fields: RecordFields,
                   seen: set[str]) -> RawInput | Failure:
     if not isinstance(record, dict):
         return Failure(source, _join(locator, position), "error", f"record is not an object but {type(record).__name__}")
-    record_id = str(record.get(fields.id) or "").strip()
+    record_id = escape_name(str(record.get(fields.id) or "").strip())
     name = record_id if record_id and record_id not in seen else (f"{record_id}@{position}" if record_id else position)
     seen.add(record_id)
     where = _join(locator, name)
@@ -369,8 +562,8 @@ def _record_input(source: str, locator: str, position: str, record: object, fiel
     if not isinstance(text, str):
         present = ", ".join(map(str, record)) or "none"
         return Failure(source, where, "error", f"record has no text field {fields.text!r} (fields: {present})")
-    return RawInput(source, b"", "text", locator=where, text=text,
-                    title=_string(record.get(fields.title)), published=_string(record.get(fields.date)))
+    return RawInput(source, b"", "text", locator=where, text=clean_text(text),
+                    title=clean_text(_string(record.get(fields.title))), published=clean_text(_string(record.get(fields.date))))
 
 
 def _string(value: object) -> str:

@@ -24,6 +24,9 @@ from pathlib import Path
 import pandas as pd
 import regex
 
+from pipeline.io.inputs import member_name
+from pipeline.io.names import unescape_name
+
 # Arabic marks (harakat, tatweel) may sit between the letters of a marker line.
 _MARKS = "[\u064b-\u065f\u0670\u0640]*"
 _READ_ALSO = regex.compile(
@@ -126,7 +129,7 @@ def read_source(source: str, encoding: str, roots: list[Path], locator: str = ""
     name) is read again; a record of a JSONL/CSV file is not (its text field depends on
     the run's options), nor is anything missing from disk.
     """
-    path = Path(source)
+    path = Path(unescape_name(source))  # a name that is not UTF-8 is escaped in the tables
     found = next((c for c in ([path] if path.is_absolute() else [root / path for root in roots]) if c.is_file()), None)
     if found is None:
         return None
@@ -146,7 +149,8 @@ def _document_bytes(path: Path, locator: str) -> bytes | None:
         if not locator or "!" in locator or Path(locator).suffix.lower() not in DOCUMENT_SUFFIXES:
             return None
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            return archive.read(locator) if locator in archive.namelist() else None
+            members = {member_name(info): info for info in archive.infolist()}  # names as the tables write them
+            return archive.read(members[locator]) if locator in members else None
     if locator or Path(name).suffix.lower() in RECORD_SUFFIXES:
         return None
     return data
