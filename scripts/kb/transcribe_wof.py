@@ -79,7 +79,7 @@ def main() -> None:
                 "longitude": f"{float(p.get('geom:longitude', 0)):.5f}",
                 "repository": remote, "commit": commit, "path": path,
             })
-        for path, p in records(repo, '"wd:id"'):
+        for _path, p in records(repo, '"wd:id"'):
             c = p.get("wof:concordances") or {}
             if p.get("wof:placetype") not in LOCAL_TYPES or not current(p) or not (c.get("wd:id") and c.get("gn:id")):
                 continue
