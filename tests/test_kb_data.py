@@ -131,6 +131,11 @@ def qid_backing():
     return out
 
 
+def is_page(repository):
+    """A confirmation read on a stored public web page: its URL stands in the repository column."""
+    return repository.startswith(("http://", "https://"))
+
+
 def test_person_and_organisation_qids_come_from_a_named_file():
     """Every QID of a person or organisation appears in a sources file that names a repository and a path
     (EveryPolitician transcriptions, or a confirmation row for that very id), and the row's `source`
@@ -141,8 +146,9 @@ def test_person_and_organisation_qids_come_from_a_named_file():
             continue
         files = backing.get((r["id"], r["wikidata"]), []) + backing.get((None, r["wikidata"]), [])
         assert files, f"{r['id']}: {r['wikidata']} is in no sources file"
-        assert all(repo.count("/") == 1 and path for repo, path in files), r["id"]
-        assert any(path in r["source"] for _, path in files), f"{r['id']}: source does not name {files}"
+        assert all(is_page(repo) or (repo.count("/") == 1 and path) for repo, path in files), r["id"]
+        assert any((repo if is_page(repo) else path) in r["source"] for repo, path in files), \
+            f"{r['id']}: source does not name {files}"
 
 
 def test_qid_confirmations_are_attributed():
@@ -150,9 +156,43 @@ def test_qid_confirmations_are_attributed():
     assert rows
     for r in rows:
         assert QID_RE.match(r["wikidata"]) and r["id"] in BY_ID, r
-        assert re.fullmatch(r"[\w.-]+/[\w.-]+", r["repository"]) and re.fullmatch(r"[0-9a-f]{40}", r["commit"]), r
-        assert r["path"] and r["wikidata"][1:] in r["evidence"], r
+        if is_page(r["repository"]):  # a stored public web page: URL alone, no commit or path
+            assert re.fullmatch(r"https?://\S+", r["repository"]) and not r["commit"] and not r["path"], r
+        else:
+            assert re.fullmatch(r"[\w.-]+/[\w.-]+", r["repository"]) and re.fullmatch(r"[0-9a-f]{40}", r["commit"]), r
+            assert r["path"], r
+        assert re.search(rf"(?<![0-9]){r['wikidata'][1:]}(?![0-9])", r["evidence"]), r
         assert BY_ID[r["id"]]["wikidata"] == r["wikidata"], r["id"]
+
+
+CONF_HEADER = "id,wikidata,name_en,repository,commit,path,evidence\n"
+PAGE_ROW = 'per:x,Q42,X,https://en.wikipedia.org/wiki/X,,,"Wikidata item … https://www.wikidata.org/wiki/Q42"\n'
+FILE_ROW = "per:y,Q7,Y,owner/name," + "a" * 40 + ",data/y.csv,\"Q7,Y\"\n"
+
+
+@pytest.mark.parametrize("rows,error", [
+    (PAGE_ROW + FILE_ROW, None),
+    (PAGE_ROW.replace(",,,", ",abc,,"), "URL alone"),  # a page source has no commit
+    (PAGE_ROW.replace("wiki/Q42", "wiki/Q43"), "does not contain the QID"),
+    (PAGE_ROW + FILE_ROW.replace("per:y", "per:x").replace("Q7", "Q42"), None),  # two sources, one QID
+    (PAGE_ROW + FILE_ROW.replace("per:y", "per:x"), "conflicts"),
+    (PAGE_ROW + PAGE_ROW.replace("per:x", "per:z"), "already confirmed"),
+    (FILE_ROW.replace("owner/name", "https://github.com"), "URL alone"),
+])
+def test_confirmation_sources_are_checked(tmp_path, monkeypatch, rows, error):
+    """The build accepts a repository file (owner/name, commit, path) or a public web page (URL alone)
+    as the source of a QID, always with an excerpt containing the QID; one QID per id, one id per QID."""
+    import sys
+    sys.path.insert(0, str(KB_SOURCES.parent))
+    import build_people_orgs
+    (tmp_path / "qid_confirmations.csv").write_text(CONF_HEADER + rows, encoding="utf-8")
+    monkeypatch.setattr(build_people_orgs, "SOURCES", tmp_path)
+    if error is None:
+        confirmed = build_people_orgs.load_confirmations()
+        assert build_people_orgs.conf_source(confirmed["per:x"][0]) == "Wikidata QID: page https://en.wikipedia.org/wiki/X"
+    else:
+        with pytest.raises(SystemExit, match=error):
+            build_people_orgs.load_confirmations()
 
 
 def test_no_two_ids_claim_the_same_qid():

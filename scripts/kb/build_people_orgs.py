@@ -8,10 +8,12 @@ Inputs
   * scripts/kb/sources/everypolitician_people.csv, everypolitician_groups.csv — QID / English /
     Arabic name triples transcribed from everypolitician/everypolitician-data (Wikidata-derived,
     see SOURCES.md); legislators found there but not curated are added as rows of their own.
-  * scripts/kb/sources/qid_confirmations.csv — one row per (KB id, QID, public file) pairing read
-    in a public repository: repository, commit, path and the exact excerpt that pairs the QID with
-    the entity (Wikidata-derived tables, cabinet lists, registries of organisations). A curated row
-    with an empty `wikidata` takes its QID from here.
+  * scripts/kb/sources/qid_confirmations.csv — one row per (KB id, QID, public source) pairing read
+    in a public repository (repository, commit, path) or on a stored public web page (its URL in the
+    `repository` column, `commit` and `path` empty: an encyclopedia article naming its Wikidata item,
+    a Wikidata item page), with the exact excerpt that pairs the QID with the entity
+    (Wikidata-derived tables, cabinet lists, registries of organisations, encyclopedia pages). A
+    curated row with an empty `wikidata` takes its QID from here.
 
 Every QID in the output comes from these source files: a curated row may carry a QID only if it
 is found in everypolitician_*.csv or confirmed for that very id in qid_confirmations.csv (the
@@ -60,13 +62,25 @@ CONFIRMATIONS = "qid_confirmations.csv"
 CONF_FIELDS = ["id", "wikidata", "name_en", "repository", "commit", "path", "evidence"]
 
 
+PAGE_URL_RE = re.compile(r"https?://[^\s/]+\.[^\s/]+/\S+")
+
+
+def is_page(c: dict) -> bool:
+    """A page source: a stored public web page (an encyclopedia article, a Wikidata item page) whose URL
+    stands in the `repository` column, `commit` and `path` left empty."""
+    return c["repository"].startswith(("http://", "https://"))
+
+
 def conf_source(c: dict) -> str:
+    if is_page(c):
+        return f"Wikidata QID: page {c['repository']}"
     return f"Wikidata QID: {c['repository']}@{c['commit'][:12]}:{c['path']}"
 
 
 def load_confirmations() -> dict[str, list[dict]]:
-    """id -> confirmation rows; every row must name a repository, commit and path and quote an
-    excerpt containing the QID; one id may have several sources but only one QID, one QID one id."""
+    """id -> confirmation rows; every row must name a repository, commit and path (or, for a page
+    source, the page's URL alone) and quote an excerpt containing the QID; one id may have several
+    sources but only one QID, one QID one id."""
     rows = read_rows(SOURCES / CONFIRMATIONS)
     if rows and list(rows[0]) != CONF_FIELDS:
         raise SystemExit(f"{CONFIRMATIONS}: columns must be {CONF_FIELDS}")
@@ -77,9 +91,12 @@ def load_confirmations() -> dict[str, list[dict]]:
         where = f"{CONFIRMATIONS}: {rid} {qid}"
         if not QID_RE.match(qid):
             raise SystemExit(f"{where}: not a QID")
-        if not (re.fullmatch(r"[\w.-]+/[\w.-]+", c["repository"]) and re.fullmatch(r"[0-9a-f]{40}", c["commit"])
-                and c["path"].strip()):
-            raise SystemExit(f"{where}: repository owner/name, 40-hex commit and path are required")
+        if is_page(c):
+            if not PAGE_URL_RE.fullmatch(c["repository"]) or c["commit"].strip() or c["path"].strip():
+                raise SystemExit(f"{where}: a page source is its URL alone (commit and path empty)")
+        elif not (re.fullmatch(r"[\w.-]+/[\w.-]+", c["repository"]) and re.fullmatch(r"[0-9a-f]{40}", c["commit"])
+                  and c["path"].strip()):
+            raise SystemExit(f"{where}: repository owner/name, 40-hex commit and path (or a page URL) are required")
         if not re.search(rf"(?<![0-9]){qid[1:]}(?![0-9])", c["evidence"]):
             raise SystemExit(f"{where}: the evidence excerpt does not contain the QID")
         if by_id[rid] and by_id[rid][0]["wikidata"] != qid:

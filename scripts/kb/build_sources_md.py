@@ -71,7 +71,7 @@ e.g. `loc:tripoli-lb` / `loc:tripoli-ly`), `per:<slug>`, `org:<slug>`, `unsc:<nu
 | Wikidata (CC0), via `everypolitician/everypolitician-data` | `data/Lebanon/Parliament/sources/morph/wikidata.csv` @ 00678264508e, `data/Tunisia/Majlis/sources/morph/wikidata.csv` @ 0d2188edb344, `data/Egypt/Parliament/sources/morph/wikidata.csv` @ 010dd47ec7bb, `data/Jordan/House_of_Representatives/sources/morph/wikidata.csv` @ 048565a9978c, `data/Lebanon/Parliament/sources/wikidata/groups.json` @ 01dd02403bcd | QID, English and Arabic Wikidata labels of 225 legislators and 4 Lebanese parties (transcribed to `scripts/kb/sources/everypolitician_*.csv`) | the fields are Wikidata labels and ids (CC0); the repository itself carries no licence file |
 | Natural Earth 1:10m populated places (`ne_10m_populated_places`, Natural Earth 4.0 attributes), via `martynafford/natural-earth-geojson` (GeoJSON conversion of the Natural Earth shapefiles) | `10m/cultural/ne_10m_populated_places.7z` @ 0b9a6ceb0a7032713abd9460ac1e995a9c60cd1e | Wikidata QID (`wikidataid`) of 7,096 populated places with their GeoNames id, name, country, coordinates, population (transcribed by `transcribe_naturalearth.py` to `scripts/kb/sources/naturalearth_populated_places.csv`); a KB place takes the QID of the Natural Earth place with its GeoNames id (names must agree), else of the one Natural Earth place with its English or GeoNames alternate name in the same country within 15 km | Natural Earth: public domain; the conversion repository: CC0 |
 {WOF_ROW}
-| Wikidata (CC0), QID confirmations | repositories, paths and commits listed under *QID confirmations* below (transcribed to `scripts/kb/sources/qid_confirmations.csv`) | QIDs of curated people and organisations: UN bodies and other international organisations, parties, cabinet members, armed groups | QIDs are Wikidata facts (CC0); only the QID pairing is used, no text of the files is shipped (the evidence excerpts stay in `scripts/kb/`) |
+| Wikidata (CC0), QID confirmations | repositories, paths and commits, and public web pages (URLs), listed under *QID confirmations* below (transcribed to `scripts/kb/sources/qid_confirmations.csv`) | QIDs of curated people and organisations: UN bodies and other international organisations, parties, cabinet members, armed groups | QIDs are Wikidata facts (CC0); only the QID pairing is used, no text of the files is shipped (the evidence excerpts stay in `scripts/kb/`) |
 | ANT Corpus v2.1 and v1.1 (news_unlabeled, ids not starting with `saudinewsnet:`) | see `../shared/corpora/news_unlabeled/README.md` | counting surface forms: choice of spellings, ambiguity checks, spot checks | Apache-2.0 + citation licence (Chouigui et al., *ANT Corpus*, AICCSA 2017). No text is copied into the KB |
 | SaudiNewsNet (news_unlabeled, ids `saudinewsnet:*`) | same | **counted only** (numbers in `scripts/kb/sources/name_counts.csv`); no string in the KB comes from it | CC BY-NC-SA 4.0 — nothing derived from its text is shipped |
 | Curated knowledge | `scripts/kb/curated/*.csv`, `build_resolutions.py` | entity lists, Arabic variants, types, ambiguity notes, resolution subjects and years (public UN documents) | written for this project |
@@ -83,8 +83,12 @@ e.g. `loc:tripoli-lb` / `loc:tripoli-ly`), `per:<slug>`, `org:<slug>`, `unsc:<nu
 def confirmations_section() -> list[str]:
     rows = read_rows(SOURCES / "qid_confirmations.csv")
     by_file = defaultdict(set)
+    by_page = defaultdict(set)
     for r in rows:
-        by_file[(r["repository"], r["path"], r["commit"])].add(r["id"])
+        if r["repository"].startswith(("http://", "https://")):
+            by_page[r["repository"]].add(r["id"])
+        else:
+            by_file[(r["repository"], r["path"], r["commit"])].add(r["id"])
     ids = {r["id"] for r in rows}
     out = ["", "## QID confirmations (`scripts/kb/sources/qid_confirmations.csv`)", "",
            f"{len(rows)} pairings confirm the QIDs of {len(ids)} KB entities "
@@ -95,10 +99,20 @@ def confirmations_section() -> list[str]:
            "Freebase-to-Wikidata mapping with each entity's Wikidata label and description; Wikipedia lists with "
            "QIDs; pages generated from Wikidata items, `has_id_wikidata` and `WD~label,number` links), "
            "EveryPolitician cabinet and party files, registries of international organisations, and software "
-           "metadata naming a website's Wikidata item (searxng engines).", "",
+           "metadata naming a website's Wikidata item (searxng engines). A second kind of source is a stored "
+           "public web page (an encyclopedia article that links its Wikidata item, a Wikidata item page stating "
+           "label and QID): its URL stands in the `repository` column, `commit` and `path` are empty, and the "
+           "excerpt must show the QID with the entity, as for files.", "",
+           "### Public repository files", "",
            "| repository | path | commit | entities |", "|---|---|---|---:|"]
     for (repo, path, commit), found in sorted(by_file.items()):
         out.append(f"| `{repo}` | `{path}` | {commit} | {len(found)} |")
+    out += ["", "### Public web pages", ""]
+    if by_page:
+        out += ["| page | entities |", "|---|---:|"]
+        out += [f"| <{url}> | {len(found)} |" for url, found in sorted(by_page.items())]
+    else:
+        out.append("None yet: no stored page read so far showed a QID together with its entity.")
     return out
 
 
