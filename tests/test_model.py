@@ -244,3 +244,15 @@ def test_model_mentions_carry_a_confidence(model: Model, tokenizer) -> None:
     mentions = Model(tokenizer=tokenizer)(DocView(tokenizer(doc)), [])
     assert mentions and all(0.0 < m.score <= 1.0 for m in mentions)
     assert any(m.score < 1.0 for m in mentions)  # a probability, not a constant
+
+
+def test_spans_never_start_or_end_on_a_symbol() -> None:
+    """"#غسان_الإمام": a hashtag's "#" or a closing bracket the network put inside a name is trimmed."""
+    class AllPerson:
+        def tag_with_confidence(self, sentences, convention=None):
+            return [(["B-PER"] + ["I-PER"] * (len(words) - 1), [0.9] * len(words)) for words, _, _ in sentences]
+
+    model = Model.__new__(Model)
+    model.network, model.convention = AllPerson(), 1
+    words = ["#", "غسان", " ", ")"]
+    assert model.predict([words], [words], [[False] * 4], window=0) == [[(1, 2, "PER", 0.9)]]

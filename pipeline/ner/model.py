@@ -173,6 +173,8 @@ class Model:
             kept = []
             for start, end, label in sentence_spans:
                 start = _trim_start(start, end, label, sentence_norms, sentence_clitic)
+                while end > start and _is_symbol(sentence_norms[end - 1]):
+                    end -= 1
                 if start < end:
                     kept.append((start, end, label, round(min(confidence[start:end]), 3)))
             spans.append(kept)
@@ -215,16 +217,22 @@ def _batches(windows: list, lengths: list[int]) -> Iterable[list]:
 
 
 def _trim_start(start: int, end: int, label: str, norms: list[str], clitic: list[bool]) -> int:
-    """Move a span's start past leading clitics and, for PER, past a nationality adjective.
+    """Move a span's start past leading clitics and symbols ("#غسان") and, for PER, past a
+    nationality adjective.
 
     "الرئيس [الغاني كواميناه تيتيه]": the adjective qualifies the title before the name and is
     never part of a person's name in ANERcorp or in our tables. Only the definite form: a bare
     nisba can be a first name ("كيني ميلر").
     """
-    while start < end and (clitic[start] or (label == "PER" and end - start > 1
+    while start < end and (clitic[start] or _is_symbol(norms[start]) or (label == "PER" and end - start > 1
                                               and norms[start].startswith("ال") and nationality(norms[start]) is not None)):
         start += 1
     return start
+
+
+def _is_symbol(norm: str) -> bool:
+    """A token with no letter or digit: punctuation, "#", "@", the "_" of a hashtag."""
+    return not any(ch.isalnum() for ch in norm)
 
 
 def propagate(norms: list[list[str]], clitic: list[list[bool]], spans: list[list[tuple[int, int, str, float]]],
