@@ -155,6 +155,7 @@ class Shape:
     dropout: float = 0.5
     word_dropout: float = 0.1
     crf: bool = False
+    heads: int = 1  # 2: one output layer per annotation convention (ANERcorp's, ours), chosen per sentence
 
 
 class Tagger(nn.Module):
@@ -177,6 +178,8 @@ class Tagger(nn.Module):
         self.bwd = nn.LSTM(inputs, shape.hidden, batch_first=True)
         self.dropout = nn.Dropout(shape.dropout)
         self.out = nn.Linear(2 * shape.hidden, n_labels)
+        if shape.heads == 2:
+            self.out_news = nn.Linear(2 * shape.hidden, n_labels)
         trans, start = transition_mask(vocab["labels"])
         self.register_buffer("trans_mask", torch.from_numpy(trans))
         self.register_buffer("start_mask", torch.from_numpy(start))
@@ -205,7 +208,11 @@ class Tagger(nn.Module):
         if reverse is None:
             reverse = reverse_index(batch.lengths, x.shape[1])
         bwd = run_backward(self.bwd, x, reverse)
-        return self.out(self.dropout(torch.cat([fwd, bwd], -1)))
+        states = self.dropout(torch.cat([fwd, bwd], -1))
+        if self.shape.heads == 2:  # ANERcorp's convention -> out, ours -> out_news
+            news = batch.convention[:, None, None] > 0.5
+            return torch.where(news, self.out_news(states), self.out(states))
+        return self.out(states)
 
     # -- CRF (teacher) ---------------------------------------------------------------------
     def _crf(self) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
