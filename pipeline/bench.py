@@ -50,8 +50,25 @@ def corpus_files(corpus: Path | None) -> tuple[list[Path], str]:
     return [BUNDLED_SAMPLE], f"{BUNDLED_SAMPLE.relative_to(ROOT)} (bundled; {CORPUS_DIR} not found)"
 
 
-def write_sample(files: list[Path], articles: int, target: Path) -> int:
-    """Copy the first ``articles`` JSONL lines of ``files`` into ``target``; returns how many."""
+def reserved_ids(corpus: Path | None) -> set[str]:
+    """Ids listed in the corpus's ``RESERVED.txt``: kept for independent evaluation, never read."""
+    listing = corpus / "RESERVED.txt" if corpus is not None else None
+    if listing is None or not listing.is_file():
+        return set()
+    return {line.strip() for line in listing.read_text(encoding="utf-8").splitlines()
+            if line.strip() and not line.startswith("#")}
+
+
+def _record_id(line: bytes) -> str:
+    try:
+        return str(json.loads(line).get("id", ""))
+    except (ValueError, AttributeError):
+        return ""
+
+
+def write_sample(files: list[Path], articles: int, target: Path, skip: set[str] = frozenset()) -> int:
+    """Copy the first ``articles`` JSONL lines of ``files`` into ``target``, leaving out the
+    records whose id is in ``skip``; returns how many."""
     written = 0
     with open(target, "wb") as out:
         for path in files:
@@ -60,7 +77,7 @@ def write_sample(files: list[Path], articles: int, target: Path) -> int:
                 for line in lines:
                     if written >= articles:
                         return written
-                    if line.strip():
+                    if line.strip() and not (skip and _record_id(line) in skip):
                         out.write(line if line.endswith(b"\n") else line + b"\n")
                         written += 1
     return written
@@ -161,10 +178,12 @@ def main(argv: list[str] | None = None) -> None:
     work.mkdir(parents=True, exist_ok=True)
     try:
         files, label = corpus_files(args.corpus)
-        if args.articles > 0:
+        skip = reserved_ids(args.corpus)
+        if args.articles > 0 or skip:
             sample = work / "sample.jsonl"
-            count = write_sample(files, args.articles, sample)
-            inputs, label = [str(sample)], f"{label} (first {count:,})"
+            count = write_sample(files, args.articles if args.articles > 0 else sys.maxsize, sample, skip)
+            kept = f"first {count:,}" if args.articles > 0 else f"all {count:,}"
+            inputs, label = [str(sample)], f"{label} ({kept}; records of RESERVED.txt left out)"
         else:
             inputs, label = [str(f) for f in files], f"{label} (all of it)"
         print(f"benchmark: {label}", file=sys.stderr)

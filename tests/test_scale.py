@@ -335,3 +335,27 @@ def test_entity_store_on_disk_gives_the_rows_of_summing_in_memory(tmp_path, monk
     assert store["local:per:03"].surfaces == expected["local:per:03"].surfaces
     store.close()
     assert len(store) == len(expected) and not (tmp_path / "e.sqlite").exists()
+
+
+# -- records kept for independent evaluation ------------------------------------------------
+def test_benchmark_samples_leave_out_reserved_records(tmp_path):
+    """Neither the bundled sample nor a sample written from the corpus holds a RESERVED.txt id."""
+    from pipeline.bench import reserved_ids, write_sample
+
+    corpus = tmp_path / "news"
+    corpus.mkdir()
+    records = [{"id": f"ant:{i}", "text": "نص"} for i in range(5)]
+    (corpus / "part-000.jsonl").write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
+    (corpus / "RESERVED.txt").write_text("# kept\nant:1\nant:3\n", encoding="utf-8")
+    skip = reserved_ids(corpus)
+    assert skip == {"ant:1", "ant:3"}
+    assert write_sample([corpus / "part-000.jsonl"], 2, tmp_path / "s.jsonl", skip) == 2
+    written = [json.loads(line)["id"] for line in (tmp_path / "s.jsonl").read_text(encoding="utf-8").splitlines()]
+    assert written == ["ant:0", "ant:2"]
+
+    shared_reserved = reserved_ids(ROOT.parent / "shared" / "corpora" / "news_unlabeled")
+    if not shared_reserved:
+        pytest.skip("../shared/corpora/news_unlabeled/RESERVED.txt not available")
+    with gzip.open(BENCH_SAMPLE, "rt", encoding="utf-8") as lines:
+        bundled = {json.loads(line)["id"] for line in lines}
+    assert len(bundled) == 1000 and not bundled & shared_reserved

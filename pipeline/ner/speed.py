@@ -36,11 +36,14 @@ def main(argv: list[str] | None = None) -> None:
     tokenizer = Tokenizer()
     model = Model(args.model, tokenizer)
     load_seconds = time.perf_counter() - started
+    from pipeline.bench import reserved_ids
+
+    reserved = reserved_ids(args.news.parent)
     views = []
     with gzip.open(args.news, "rt", encoding="utf-8") as lines:
         for line in lines:
             record = json.loads(line)
-            if record["id"].startswith("saudinewsnet:"):
+            if record["id"].startswith("saudinewsnet:") or record["id"] in reserved:
                 continue
             for doc in clean_text(record["text"], source=record["id"]):
                 views.append(DocView(tokenizer(doc)))
