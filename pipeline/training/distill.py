@@ -112,7 +112,7 @@ class Job:
 def train_student(job: Job) -> dict:
     import torch
 
-    from pipeline.ner.bilstm import FloretVectors
+    from pipeline.ner.tagging import FloretVectors
     from pipeline.training import data
     from pipeline.training.networks import Featurizer, Shape, Tagger, build_vocab, entity_f1, seed_everything, tag
     from pipeline.training.teacher import load_data
@@ -197,7 +197,7 @@ def export(work: Path, seed: int, pretrained: Path, out: Path, corpora: Path) ->
     """The chosen student to ``out`` (ONNX graph, vocabulary, floret table); returns the export gap."""
     import torch
 
-    from pipeline.ner.bilstm import FloretVectors
+    from pipeline.ner.tagging import FloretVectors
     from pipeline.training.networks import Featurizer, Shape, Tagger, export_onnx
     from pipeline.training.teacher import load_data
 

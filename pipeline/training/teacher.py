@@ -57,7 +57,7 @@ def load_data(corpora: Path):
 def train_member(job: Job) -> dict:
     import torch
 
-    from pipeline.ner.bilstm import FloretVectors
+    from pipeline.ner.tagging import FloretVectors
     from pipeline.training import data
     from pipeline.training.networks import BiLM, Featurizer, Shape, Tagger, build_vocab, entity_f1, seed_everything, tag
 
@@ -125,7 +125,7 @@ def load_teacher(path: Path, pretrained: Path):
     from pipeline.training.networks import BiLM, Shape, Tagger
 
     saved = torch.load(path, weights_only=False)
-    from pipeline.ner.bilstm import FloretVectors
+    from pipeline.ner.tagging import FloretVectors
 
     vectors = FloretVectors.load(pretrained)
     model = Tagger(saved["vocab"], vectors.dim, Shape(**saved["shape"]), BiLM.load(pretrained / "bilm.npz"))
