@@ -56,7 +56,7 @@ def load_word_lists():
 
 def total(counts, n):
     c = counts.get(n)
-    return (c[0] + c[1]) if c else 0
+    return c[0] if c else 0
 
 
 def word_like(counts, n, min_count=20, max_ratio=0.06, population=0):
@@ -69,9 +69,9 @@ def word_like(counts, n, min_count=20, max_ratio=0.06, population=0):
     if population >= 1_000_000:
         max_ratio = 0.01
     c = counts.get(n)
-    if not c or c[0] + c[1] < min_count:
+    if not c or c[0] < min_count:
         return False
-    return c[2] / (c[0] + c[1]) < max_ratio
+    return c[1] / c[0] < max_ratio
 
 
 def settle_type(pop: int, is_cap: bool) -> str:
@@ -209,7 +209,7 @@ def main() -> None:
             # a GeoNames place whose name is mostly a common word is omitted, not kept as context:
             # a weak cue (في بيان 'in a statement') would still turn the word into a place
             c = counts[n]
-            r["_omit"] = f"frequent in news ({c[0] + c[1]}) but rarely after a toponymic cue ({c[2]})"
+            r["_omit"] = f"frequent in news ({c[0]}) but rarely after a toponymic cue ({c[1]})"
         elif n in other_names:
             r["match"] = "context"
             r["notes"].append(f"also the name of {other_names[n]}")

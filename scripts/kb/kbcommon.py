@@ -66,16 +66,36 @@ def token_variants(tok: str) -> list[str]:
     return res
 
 
-def iter_corpus(path_glob: str = "/work/shared/corpora/news_unlabeled/*.jsonl.gz", shippable_only: bool = False):
-    """Yield (id, outlet, category, text). shippable_only drops SaudiNewsNet (CC BY-NC-SA)."""
+def iter_corpus(path_glob: str = "/work/shared/corpora/news_unlabeled/*.jsonl.gz", shippable_only: bool = True):
+    """Yield (id, outlet, category, text) of the records the KB may be built from.
+
+    Never a record listed in the corpus's ``RESERVED.txt`` (kept for independent evaluation: only
+    the id list is read) nor an article of the news gold corpus (``data/news_gold/selection.tsv``:
+    the "names outside the KB" figure must not see its articles through the KB). ``shippable_only``
+    (the default) also drops SaudiNewsNet (CC BY-NC-SA: nothing derived from it may ship)."""
     import glob
+    excluded = excluded_ids(Path(path_glob).parent)
     for fn in sorted(glob.glob(path_glob)):
         with gzip.open(fn, "rt", encoding="utf-8") as fh:
             for line in fh:
                 rec = json.loads(line)
-                if shippable_only and rec["id"].startswith("saudinewsnet:"):
+                if rec["id"] in excluded or (shippable_only and rec["id"].startswith("saudinewsnet:")):
                     continue
                 yield rec["id"], rec["outlet"], rec["category"], rec["text"]
+
+
+def excluded_ids(corpus_folder: Path) -> set[str]:
+    """Ids of the reserved records and of the news gold articles."""
+    ids: set[str] = set()
+    reserved = corpus_folder / "RESERVED.txt"
+    if reserved.exists():
+        ids |= {line.strip() for line in reserved.read_text(encoding="utf-8").splitlines()
+                if line.strip() and not line.startswith("#")}
+    selection = Path(__file__).resolve().parents[2] / "data" / "news_gold" / "selection.tsv"
+    if selection.exists():
+        ids |= {line.split("\t")[1] for line in selection.read_text(encoding="utf-8").splitlines()
+                if "\tantcorpus" in line}
+    return ids
 
 
 def read_rows(path: Path) -> list[dict]:

@@ -1,9 +1,10 @@
 """Count how often every candidate surface form occurs in the unlabeled news corpus.
 
-Writes scripts/kb/sources/name_counts.csv (normalised form, ANT count, SaudiNewsNet count,
-count after a place cue such as في/مدينة/محافظة), which the build scripts read to pick the
-most used spelling among variants and to flag place names that are mostly common words.
-Only numbers are stored: no corpus text is copied (SaudiNewsNet, CC BY-NC-SA, is only counted).
+Writes scripts/kb/sources/name_counts.csv (normalised form, count, count after a place cue such
+as في/مدينة/محافظة), which the build scripts read to pick the most used spelling among variants
+and to flag place names that are mostly common words. Only numbers are stored. Counted over the
+ANT records only (never SaudiNewsNet, CC BY-NC-SA; never a record of RESERVED.txt; never a news
+gold article: see kbcommon.iter_corpus).
 
     python scripts/kb/name_counts.py [--corpus '/work/shared/corpora/news_unlabeled/*.jsonl.gz']
 """
@@ -57,9 +58,8 @@ def main() -> None:
     for f in forms:
         toks = f.split()
         by_first[toks[0]].add(len(toks))
-    counts = {f: [0, 0, 0] for f in forms}
-    for i, (rid, _o, _c, text) in enumerate(iter_corpus(args.corpus)):
-        part = 1 if rid.startswith("saudinewsnet:") else 0
+    counts = {f: [0, 0] for f in forms}
+    for i, (_rid, _o, _c, text) in enumerate(iter_corpus(args.corpus)):
         toks = normalize(text).split()
         n = len(toks)
         for j in range(n):
@@ -74,24 +74,25 @@ def main() -> None:
                     c = counts.get(form)
                     if c is None:
                         continue
-                    c[part] += 1
+                    c[0] += 1
                     if j > 0 and any(v in CUES for v in token_variants(toks[j - 1])):
-                        c[2] += 1
+                        c[1] += 1
         if i % 20000 == 0:
             print(i, file=sys.stderr)
     with open(args.out, "w", encoding="utf-8", newline="") as fh:
         w = csv.writer(fh, lineterminator="\n")
-        w.writerow(["form", "ant", "snn", "after_place_cue"])
+        w.writerow(["form", "count", "after_place_cue"])
         for f in sorted(forms):
             if any(counts[f]):
                 w.writerow([f, *counts[f]])
     print(f"{len(forms)} forms, {sum(1 for f in forms if any(counts[f]))} attested")
 
 
-def load_counts(path: Path = SOURCES / "name_counts.csv") -> dict[str, tuple[int, int, int]]:
+def load_counts(path: Path = SOURCES / "name_counts.csv") -> dict[str, tuple[int, int]]:
+    """form -> (count, count after a place cue)."""
     if not path.exists():
         return {}
-    return {r["form"]: (int(r["ant"]), int(r["snn"]), int(r["after_place_cue"])) for r in read_rows(path)}
+    return {r["form"]: (int(r["count"]), int(r["after_place_cue"])) for r in read_rows(path)}
 
 
 if __name__ == "__main__":
