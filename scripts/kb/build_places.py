@@ -66,6 +66,10 @@ def word_like(counts, n, min_count=20, max_ratio=0.06, population=0):
     one million inhabitants the cue ratio must be far lower to count as a common word."""
     if " " in n:
         return False
+    if population >= 50_000:
+        # a town's name seen fewer than 100 times in ~10M words of news is more likely a town
+        # rarely written after a cue (طبرق، قزوين، أسمرة) than a common word (بانه، آمل: thousands)
+        min_count = 100
     if population >= 1_000_000:
         max_ratio = 0.01
     c = counts.get(n)
