@@ -33,15 +33,15 @@ WINDOW = 100  # longer unlabeled sentences are cut into windows of this many tok
 @dataclass
 class StudentSettings:
     tokens: int = 1_500_000  # unlabeled model tokens with soft targets
-    soft_per_epoch: int = 500_000
-    epochs: int = 10
+    soft_per_epoch: int = 400_000
+    epochs: int = 8
     batch: int = 32
     lr: float = 0.002
     grad_clip: float = 5.0
     augment_rate: float = 0.3
     word_min_count: int = 2
     seed_text: int = 20261201
-    shape: dict = field(default_factory=lambda: {"hidden": 192, "crf": False})
+    shape: dict = field(default_factory=lambda: {"hidden": 192, "crf": False, "heads": 2})
     limit: int = 0  # smoke tests: only the first N gold sentences of each set
 
 

@@ -24,13 +24,13 @@ ROOT = Path(__file__).resolve().parents[2]
 
 @dataclass
 class TeacherSettings:
-    epochs: int = 12
+    epochs: int = 16
     batch: int = 16
     lr: float = 0.001
     grad_clip: float = 5.0
     augment_rate: float = 0.3  # share of PER/LOC/ORG mentions swapped for a KB name, per epoch
     word_min_count: int = 2
-    shape: dict = field(default_factory=lambda: {"hidden": 256, "lm_projection": 256, "crf": True})
+    shape: dict = field(default_factory=lambda: {"hidden": 256, "lm_projection": 256, "crf": True, "heads": 2})
     limit: int = 0  # smoke tests: only the first N sentences of each set
 
 
