@@ -117,9 +117,13 @@ def train_student(job: Job) -> dict:
     from pipeline.training.networks import Featurizer, Shape, Tagger, build_vocab, entity_f1, seed_everything, tag
     from pipeline.training.teacher import load_data
 
+    finished = job.work / f"student-{job.seed}.json"
+    if finished.exists():  # resumed run: this seed is done
+        return json.loads(finished.read_text(encoding="utf-8"))
     torch.set_num_threads(1)
     rng = seed_everything(job.seed)
     log_file = job.work / f"student-{job.seed}.log"
+    log_file.unlink(missing_ok=True)
 
     def log(message: str) -> None:
         line = f"{time.strftime('%H:%M:%S')} [student {job.seed}] {message}"
@@ -190,7 +194,9 @@ def train_student(job: Job) -> dict:
                        job.work / f"student-{job.seed}.pt")
         log(f"epoch {epoch:2d} loss {total:9.1f}  ANERcorp dev {100 * f_anercorp:5.2f}  news dev {100 * f_news:5.2f}  "
             f"(best {100 * best['score']:5.2f} @ {best['epoch']})  {time.time() - started:5.0f} s")
-    return {"seed": job.seed, **best, "history": history, "seconds": round(time.time() - started)}
+    result = {"seed": job.seed, **best, "history": history, "seconds": round(time.time() - started)}
+    finished.write_text(json.dumps(result) + "\n", encoding="utf-8")
+    return result
 
 
 def export(work: Path, seed: int, pretrained: Path, out: Path, corpora: Path) -> float:
