@@ -7,9 +7,9 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from pipeline.ner.tagging import CRF, LABELS, FloretVectors, transition_mask
 from pipeline.ner.evaluate import Scores, read_tagged
 from pipeline.ner.model import Model, segment, spans_to_tags, tags_to_piece_spans
+from pipeline.ner.tagging import CRF, LABELS, FloretVectors, transition_mask
 from pipeline.resources import resource_paths
 from pipeline.tokenize import Tokenizer
 

@@ -172,3 +172,13 @@ def test_make_train_runs_end_to_end_on_a_sliver(tmp_path: Path) -> None:
     assert "student" in (out / "MODEL_CARD.md").read_text(encoding="utf-8")
     model = Model(out)
     assert len(model.tag_sentences([["قال", "الرئيس", "ماكرون", "في", "باريس"]])[0]) == 5
+
+
+def test_half_precision_vector_table_loads_as_float32(tmp_path: Path) -> None:
+    table = np.random.default_rng(2).normal(size=(50, 4)).astype(np.float32)
+    FloretVectors(table, 3, 5, 2, 7).save(tmp_path, np.float16)
+    assert np.load(tmp_path / FloretVectors.TABLE).dtype == np.float16
+    loaded = FloretVectors.load(tmp_path)
+    assert loaded.table.dtype == np.float32
+    assert np.allclose(loaded.table, table, rtol=1e-3, atol=1e-3)
+    assert np.allclose(loaded(["سوريا"]), FloretVectors(table, 3, 5, 2, 7)(["سوريا"]), atol=1e-3)

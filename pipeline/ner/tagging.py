@@ -151,8 +151,9 @@ class FloretVectors:
         settings = json.loads((folder / cls.SETTINGS).read_text(encoding="utf-8"))
         return cls(np.load(folder / cls.TABLE), **settings)
 
-    def save(self, folder: Path) -> None:
-        np.save(folder / self.TABLE, self.table)
+    def save(self, folder: Path, dtype: type = np.float32) -> None:
+        """Write the table (``np.float16`` halves the file; :meth:`load` reads it back as float32)."""
+        np.save(folder / self.TABLE, self.table.astype(dtype))
         (folder / self.SETTINGS).write_text(json.dumps(self.settings, ensure_ascii=False) + "\n", encoding="utf-8")
 
     def ngrams(self, word: str) -> list[str]:

@@ -26,8 +26,8 @@ import numpy as np
 import torch
 from torch import nn
 
-from pipeline.ner.tagging import LABELS, FloretVectors, char_ids, transition_mask
 from pipeline.ner.conll import spans as tag_spans
+from pipeline.ner.tagging import LABELS, FloretVectors, char_ids, transition_mask
 from pipeline.training.data import Sentence
 
 UNKNOWN = 0
