@@ -58,6 +58,7 @@ train: $(STAMP)
 	$(BIN)/python -m pipeline.training.distill --corpora $(CORPORA) --pretrained models/pretrained --teachers .cache/teacher \
 		--work .cache/distill --out models/ner-ar
 	$(BIN)/python -m pipeline.training.card --model models/ner-ar --teachers .cache/teacher --pretrained models/pretrained
+	$(BIN)/python -m pipeline.training.data --corpora $(CORPORA) --out .cache/ANERcorp_dev.txt   # for `mena-ner evaluate --conll`
 
 # `make bench`: words/s and documents/s per stage and end to end, start-up time, peak memory and
 # the speed-up of 2 workers over 1, on the first BENCH_ARTICLES articles of the unlabeled news

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 PACKAGE = Path(__file__).resolve().parent
-MODEL_NAME = "ner-ar-bilstm"
+MODEL_NAME = "ner-ar"
 
 
 class ResourceError(RuntimeError):

@@ -7,14 +7,14 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from pipeline.ner.bilstm import CRF, LABELS, Ensemble, FloretVectors, Network, transition_mask
 from pipeline.ner.evaluate import Scores, read_tagged
 from pipeline.ner.model import Model, segment, spans_to_tags, tags_to_piece_spans
+from pipeline.ner.tagging import CRF, LABELS, FloretVectors, transition_mask
 from pipeline.resources import resource_paths
 from pipeline.tokenize import Tokenizer
 
 MODEL_PATH = resource_paths().model
-needs_model = pytest.mark.skipif(not any(MODEL_PATH.glob(Ensemble.PATTERN)),
+needs_model = pytest.mark.skipif(not (MODEL_PATH / "model.onnx").is_file(),
                                  reason=f"no shipped model at {MODEL_PATH} (run `make train`)")
 
 
@@ -166,73 +166,6 @@ def test_viterbi_never_makes_an_invalid_iob_move() -> None:
         assert not labels[0].startswith("I-")
         assert all(not b.startswith("I-") or (a != "O" and a[2:] == b[2:]) for a, b in zip(labels, labels[1:]))
     assert len(paths[1]) == 2
-
-
-def test_exported_network_reproduces_torch(tmp_path: Path) -> None:
-    """The numpy inference network computes the same label scores as the torch one it came from."""
-    import numpy as np
-    import torch
-
-    from pipeline.training import ner as train
-
-    torch.manual_seed(0)
-    settings = train.Settings(word_dim=6, char_dim=4, char_filters=5, hidden=7, word_min_count=1, char_min_count=1)
-    tokenizer = Tokenizer()
-    sentences = [["وقال", "الرئيس", "ماكرون", "في", "باريس"], ["بغداد"], ["ولواشنطن", "والأمم", "المتحدة", "."]]
-    segs = [segment(s, tokenizer) for s in sentences]
-    vectors = FloretVectors(np.random.default_rng(1).normal(size=(101, 3)).astype(np.float32),
-                            minn=3, maxn=5, hash_count=2, hash_seed=7)
-    vocab = train.build_vocab(segs[:2], settings)  # words of the last sentence are unknown
-    net = train.torch_network(vocab, vectors.dim, settings)
-    for parameter in net.parameters():  # non-zero CRF and biases too
-        torch.nn.init.normal_(parameter, std=0.5)
-    with torch.no_grad():
-        net.char_emb.weight[0] = 0.0  # the padding row, which training never moves from zero
-    network = train.export(net, vocab, vectors)
-    assert train.export_difference(net, network, segs) < 1e-4
-    network.save(tmp_path, "network-0.npz")
-    batch = [(s.words, s.norms, s.clitic) for s in segs]
-    assert Ensemble([Network.load(tmp_path / "network-0.npz")]).tag(batch) == Ensemble([network]).tag(batch)
-    # an ensemble of one is the network itself; of two, the mean of their scores
-    assert Ensemble.load(tmp_path).tag(batch) == Ensemble([network]).tag(batch)
-    for parameter in net.parameters():
-        torch.nn.init.normal_(parameter, std=0.5)
-    train.export(net, vocab, vectors).save(tmp_path, "network-1.npz")
-    pair = Ensemble.load(tmp_path)
-    assert len(pair.members) == 2
-    mean = (pair.members[0].emissions(batch)[0] + pair.members[1].emissions(batch)[0]) / 2
-    lengths = np.array([len(s.words) for s in segs])
-    expected = pair.crf.viterbi(mean, lengths)
-    assert pair.tag(batch) == [[LABELS[k] for k in path] for path in expected]
-
-
-def test_crf_marginals_match_brute_force() -> None:
-    """Forward-backward marginals equal the normalized sum over every label path."""
-    import itertools
-
-    import numpy as np
-
-    rng = np.random.default_rng(3)
-    n_labels = len(LABELS)
-    trans, start = transition_mask()
-    crf = CRF(trans + rng.normal(size=trans.shape).astype(np.float32),
-              start + rng.normal(size=n_labels).astype(np.float32),
-              rng.normal(size=n_labels).astype(np.float32))
-    scores = rng.normal(size=(2, 3, n_labels)).astype(np.float32) * 2
-    lengths = np.array([3, 2])
-    got = crf.marginals(scores, lengths)
-    a = {k: v.astype(np.float64) for k, v in crf.arrays.items()}
-    for b, length in enumerate(lengths):
-        expected = np.zeros((length, n_labels))
-        for path in itertools.product(range(n_labels), repeat=int(length)):
-            score = a["start"][path[0]] + a["end"][path[-1]] + sum(scores[b, t, k] for t, k in enumerate(path))
-            score += sum(a["transitions"][x, y] for x, y in zip(path, path[1:]))
-            for t, k in enumerate(path):
-                expected[t, k] += np.exp(score)
-        expected /= expected[0].sum()
-        assert np.allclose(got[b, :length], expected, atol=1e-6)
-        assert np.allclose(got[b, :length].sum(axis=1), 1.0)
-    assert not got[1, 2].any()  # past the end of the shorter sentence
 
 
 @needs_model

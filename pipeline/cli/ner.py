@@ -42,7 +42,7 @@ def _is_tagged_output(path: Path) -> bool:
 
 
 model_option = click.option("--model", "model_path", type=click.Path(exists=True, file_okay=False, path_type=Path),
-                            help="Model folder (default: the shipped models/ner-ar-bilstm).")
+                            help="Model folder (default: the shipped models/ner-ar).")
 system_option = click.option("--system", type=click.Choice(["model", "stage"]), default="model", show_default=True,
                              help="model: the statistical model alone; stage: the whole NER stage (gazetteer, rules, "
                                   "model, merge, coreference) as the pipeline runs it.")

@@ -3,7 +3,7 @@
 A :class:`Recognizer` runs named components in order, each seeing what the earlier ones found:
 gazetteer lookup and resolution patterns, then title/kunya rules (which use the lookups to
 skip affiliations such as "للأمم المتحدة") and institution-name rules ("وزارة العدل",
-"الجيش اللبناني"), then the statistical model (``models/ner-ar-bilstm``);
+"الجيش اللبناني"), then the statistical model (``models/ner-ar``);
 :func:`merge` settles overlaps in one place, and partial-name coreference runs last.
 Components are looked up by name in ``COMPONENTS`` (a registry, as in spaCy).
 """

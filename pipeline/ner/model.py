@@ -1,11 +1,11 @@
-"""The statistical NER component: a BiLSTM-CRF trained on ANERcorp, run on our tokens.
+"""The statistical NER component: the distilled student network, run on the pipeline's tokens.
 
 The model never sees raw text. It is given the pipeline's own tokens — proclitics already
 split off ("والولايات" -> [و][الولايات]) — with their folded form (NORM), on which its word
-embedding and its static floret vectors are keyed. Training (``pipeline/training/ner.py``)
+embedding and its static floret vectors are keyed. Training (:mod:`pipeline.training.data`)
 segments the gold corpora exactly the same way, through :func:`segment`, so what the model
-learns and what it is asked match token for token. The networks themselves are in
-:mod:`pipeline.ner.bilstm` (an ensemble of BiLSTM-CRFs, numpy at inference: no torch, no spaCy).
+learns and what it is asked match token for token. The network is
+:class:`~pipeline.ner.student.StudentNetwork` (ONNX Runtime; no torch, no spaCy at run time).
 
 Two ways in:
 - as a pipeline component (``name = "model"``): ``Model()(view, found)`` -> mentions with
@@ -24,7 +24,6 @@ from pathlib import Path
 
 from pipeline.lang.arabic import fold, is_arabic_word, nationality
 from pipeline.ner.base import DocView
-from pipeline.ner.bilstm import Ensemble, Network
 from pipeline.ner.conll import spans as tag_spans
 from pipeline.ner.student import NEWS, StudentNetwork
 from pipeline.resources import resource_paths
@@ -117,7 +116,7 @@ def tags_to_piece_spans(tags: Sequence[str], seg: Segmented) -> list[tuple[int, 
 
 
 class Model:
-    """The shipped BiLSTM-CRF (:mod:`pipeline.ner.bilstm`) behind the pipeline component interface."""
+    """The shipped BiLSTM-CRF (:mod:`pipeline.ner.tagging`) behind the pipeline component interface."""
 
     name = "model"
     method = "model"
@@ -128,16 +127,6 @@ class Model:
         self.convention = convention  # which annotation convention the network follows (see student.py)
         self.network = _load(str(self.path))
         self.tokenizer = tokenizer or Tokenizer()
-
-    @classmethod
-    def from_network(cls, network: Network | Ensemble, tokenizer: Tokenizer | None = None) -> Model:
-        """Wrap a network that is not on disk (training scores dev with it)."""
-        model = cls.__new__(cls)
-        if isinstance(network, Network):
-            network = Ensemble([network])
-        model.path, model.network, model.tokenizer = None, network, tokenizer or Tokenizer()  # type: ignore[assignment]
-        model.convention = NEWS
-        return model
 
     # -- pipeline component ---------------------------------------------------------------
     def __call__(self, view: DocView, found: list[Mention]) -> list[Mention]:
@@ -151,7 +140,6 @@ class Model:
     # -- pre-tokenized input --------------------------------------------------------------
     def tag_sentences(self, sentences: Iterable[Sequence[str]], window: int = CONSISTENCY_WINDOW) -> list[list[str]]:
         """IOB2 tags for each given token of each sentence (no re-tokenization), in ``self.convention``."""
-        """IOB2 tags for each given token of each sentence (no re-tokenization)."""
         sentences = [list(s) for s in sentences]
         segs = [segment(s, self.tokenizer) for s in sentences]
         pieces = self.predict([seg.words for seg in segs], [seg.norms for seg in segs], [seg.clitic for seg in segs],
@@ -267,24 +255,11 @@ def propagate(norms: list[list[str]], clitic: list[list[bool]], spans: list[list
 
 
 @lru_cache(maxsize=4)
-def _load(path: str) -> Ensemble | StudentNetwork:
+def _load(path: str) -> StudentNetwork:
     folder = Path(path)
-    if (folder / StudentNetwork.GRAPH).exists():
-        try:
-            return StudentNetwork(folder)
-        except Exception as exc:  # onnxruntime reports a broken graph in its own exception types
-            raise ModelError(f"unreadable NER model at {path} ({exc}): run `make train`") from exc
-    if not any(folder.glob(Ensemble.PATTERN)):
+    if not (folder / StudentNetwork.GRAPH).is_file():
         raise ModelError(f"no NER model at {path}: run `make train` (or pass another path)")
-    # One BLAS thread: the matrices are small, and parallelism comes from worker processes
-    # (two workers each running two BLAS threads on two cores only contend).
     try:
-        from threadpoolctl import threadpool_limits
-
-        threadpool_limits(1, user_api="blas")
-    except ImportError:  # pragma: no cover - the thread count is then left to the BLAS library
-        pass
-    try:
-        return Ensemble.load(folder)
-    except (OSError, ValueError, KeyError) as exc:
+        return StudentNetwork(folder)
+    except Exception as exc:  # onnxruntime reports a broken graph in its own exception types
         raise ModelError(f"unreadable NER model at {path} ({exc}): run `make train`") from exc

@@ -4,7 +4,7 @@ Trained by :mod:`pipeline.training.distill` (PyTorch) and exported to ONNX, so r
 neither torch nor a Python loop per token: ONNX Runtime's LSTM kernels step through the
 sentences of a batch in C++. Python only builds the inputs — vocabulary rows, character ids and
 floret vectors, each cached per word — and decodes: Viterbi over the network's label
-log-probabilities with invalid IOB2 moves forbidden (:class:`~pipeline.ner.bilstm.CRF` with
+log-probabilities with invalid IOB2 moves forbidden (:class:`~pipeline.ner.tagging.CRF` with
 its transition mask only). A token's confidence is the probability of its label.
 
 Model folder: ``model.onnx`` (the network: features -> label log-probabilities), ``vocab.json``
@@ -23,8 +23,8 @@ from pathlib import Path
 
 import numpy as np
 
-from pipeline.ner.bilstm import CACHED_TOKENS as CACHED_WORDS
-from pipeline.ner.bilstm import CRF, FloretVectors, char_ids, transition_mask
+from pipeline.ner.tagging import CACHED_TOKENS as CACHED_WORDS
+from pipeline.ner.tagging import CRF, FloretVectors, char_ids, transition_mask
 
 ANERCORP, NEWS = 0, 1
 UNKNOWN = 0

@@ -61,8 +61,8 @@ def write_card(model: Path, teachers: Path, pretrained: Path) -> Path:
         f"(mention replacement), {ss['epochs']} epochs. Seeds {[m['seed'] for m in student['students']]}: "
         f"ANERcorp dev {student['mean']['anercorp_dev']} ± {student['sd']['anercorp_dev']}, news dev "
         f"{student['mean']['news_dev']} ± {student['sd']['news_dev']}. Seed {student['shipped_seed']} (best on "
-        f"dev) ships; ONNX Runtime and torch agree to {student['export_gap']:.1e}. Whole `make train`: "
-        f"{student['seconds'] + sum(m['seconds'] for m in teacher['members']) // 2} s (approx., 2 cores).\n",
+        f"dev) ships; ONNX Runtime and torch agree to {student['export_gap']:.1e}. Times of the whole run: "
+        "in the attempts below.\n",
         "## Every member\n",
         *_seed_lines(teacher["members"], "teacher"),
         *_seed_lines(student["students"], "student"),

@@ -166,3 +166,22 @@ def replace_mentions(sentence: Sentence, names: dict[str, list[Name]], rng: rand
     clitic += sentence.clitic[last:]
     labels += sentence.labels[last:]
     return replace(sentence, words=words, norms=norms, clitic=clitic, labels=labels)
+
+
+def write_anercorp_dev(corpora: Path, out: Path) -> int:
+    """The ANERcorp dev split (the tail of its train file) as a CoNLL file, tags as in the corpus
+    (``mena-ner evaluate --conll`` scores it); returns the number of sentences."""
+    _, dev = split_train_dev(list(read_conll(corpora / ANERCORP_TRAIN, map_tags=False)))
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text("\n\n".join("\n".join(f"{token} {tag}" for token, tag in s) for s in dev) + "\n", encoding="utf-8")
+    return len(dev)
+
+
+if __name__ == "__main__":
+    import argparse
+
+    parser = argparse.ArgumentParser(description="Write the ANERcorp dev split (end of its train file) as CoNLL.")
+    parser.add_argument("--corpora", type=Path, default=Path("../shared/corpora"))
+    parser.add_argument("--out", type=Path, default=Path(".cache/ANERcorp_dev.txt"))
+    args = parser.parse_args()
+    print(f"{write_anercorp_dev(args.corpora, args.out)} sentences -> {args.out}")

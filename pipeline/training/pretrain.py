@@ -34,7 +34,7 @@ from typing import Any
 
 import numpy as np
 
-from pipeline.ner.bilstm import FloretVectors
+from pipeline.ner.tagging import FloretVectors
 from pipeline.tokenize import Tokenizer
 from pipeline.training.news import build_vectors, news_text
 

@@ -24,13 +24,13 @@ ROOT = Path(__file__).resolve().parents[2]
 
 @dataclass
 class TeacherSettings:
-    epochs: int = 12
+    epochs: int = 16
     batch: int = 16
     lr: float = 0.001
     grad_clip: float = 5.0
     augment_rate: float = 0.3  # share of PER/LOC/ORG mentions swapped for a KB name, per epoch
     word_min_count: int = 2
-    shape: dict = field(default_factory=lambda: {"hidden": 256, "lm_projection": 256, "crf": True})
+    shape: dict = field(default_factory=lambda: {"hidden": 256, "lm_projection": 256, "crf": True, "heads": 2})
     limit: int = 0  # smoke tests: only the first N sentences of each set
 
 
@@ -57,7 +57,7 @@ def load_data(corpora: Path):
 def train_member(job: Job) -> dict:
     import torch
 
-    from pipeline.ner.bilstm import FloretVectors
+    from pipeline.ner.tagging import FloretVectors
     from pipeline.training import data
     from pipeline.training.networks import BiLM, Featurizer, Shape, Tagger, build_vocab, entity_f1, seed_everything, tag
 
@@ -125,7 +125,7 @@ def load_teacher(path: Path, pretrained: Path):
     from pipeline.training.networks import BiLM, Shape, Tagger
 
     saved = torch.load(path, weights_only=False)
-    from pipeline.ner.bilstm import FloretVectors
+    from pipeline.ner.tagging import FloretVectors
 
     vectors = FloretVectors.load(pretrained)
     model = Tagger(saved["vocab"], vectors.dim, Shape(**saved["shape"]), BiLM.load(pretrained / "bilm.npz"))
