@@ -182,3 +182,19 @@ def test_half_precision_vector_table_loads_as_float32(tmp_path: Path) -> None:
     assert loaded.table.dtype == np.float32
     assert np.allclose(loaded.table, table, rtol=1e-3, atol=1e-3)
     assert np.allclose(loaded(["سوريا"]), FloretVectors(table, 3, 5, 2, 7)(["سوريا"]), atol=1e-3)
+
+
+def test_distill_work_folder_is_reused_only_by_the_same_run(tmp_path: Path) -> None:
+    from pipeline.training.distill import StudentSettings, _forget_other_runs
+
+    teacher = tmp_path / "teacher-0.pt"
+    teacher.write_bytes(b"weights")
+    work = tmp_path / "work"
+    work.mkdir()
+    _forget_other_runs(work, StudentSettings(), [teacher])
+    (work / "soft.npz").write_bytes(b"soft")
+    (work / "student-0.json").write_text("{}", encoding="utf-8")
+    _forget_other_runs(work, StudentSettings(), [teacher])  # resumed: same settings, same teachers
+    assert (work / "soft.npz").exists() and (work / "student-0.json").exists()
+    _forget_other_runs(work, StudentSettings(epochs=3), [teacher])  # another run
+    assert not (work / "soft.npz").exists() and not (work / "student-0.json").exists()

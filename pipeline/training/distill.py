@@ -228,6 +228,19 @@ def export(work: Path, seed: int, pretrained: Path, out: Path, corpora: Path) ->
     return gap
 
 
+def _forget_other_runs(work: Path, settings: StudentSettings, teachers: list[Path]) -> None:
+    """Soft targets and finished seeds in ``work`` are reused only by a run with the same settings
+    and the same teacher files; anything else left there is removed first."""
+    identity = {"settings": asdict(settings),
+                "teachers": [[p.name, p.stat().st_size, int(p.stat().st_mtime)] for p in teachers]}
+    record = work / "run.json"
+    if record.exists() and json.loads(record.read_text(encoding="utf-8")) == identity:
+        return
+    for stale in [*work.glob("soft*.npz"), *work.glob("student-*"), work / "unlabeled.json"]:
+        stale.unlink(missing_ok=True)
+    record.write_text(json.dumps(identity) + "\n", encoding="utf-8")
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--corpora", type=Path, default=Path("../shared/corpora"))
@@ -247,6 +260,7 @@ def main(argv: list[str] | None = None) -> None:
         name, _, value = item.partition("=")
         setattr(settings, name, json.loads(value))
     args.work.mkdir(parents=True, exist_ok=True)
+    _forget_other_runs(args.work, settings, sorted(args.teachers.glob("teacher-*.pt")))
     started = time.time()
     if not (args.work / "soft.npz").exists():
         sentences = unlabeled_sentences(args.corpora, settings.tokens, settings.seed_text)
