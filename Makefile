@@ -57,6 +57,7 @@ train: $(STAMP)
 	$(BIN)/python -m pipeline.training.teacher --corpora $(CORPORA) --pretrained models/pretrained --out .cache/teacher
 	$(BIN)/python -m pipeline.training.distill --corpora $(CORPORA) --pretrained models/pretrained --teachers .cache/teacher \
 		--work .cache/distill --out models/ner-ar
+	$(BIN)/python -m pipeline.training.lone_words --corpora $(CORPORA) --out models/ner-ar/never_alone.txt
 	$(BIN)/python -m pipeline.training.card --model models/ner-ar --teachers .cache/teacher --pretrained models/pretrained
 	$(BIN)/python -m pipeline.training.data --corpora $(CORPORA) --out .cache/ANERcorp_dev.txt   # for `mena-ner evaluate --conll`
 

@@ -66,7 +66,7 @@ def _record_id(line: bytes) -> str:
         return ""
 
 
-def write_sample(files: list[Path], articles: int, target: Path, skip: set[str] = frozenset()) -> int:
+def write_sample(files: list[Path], articles: int, target: Path, skip: frozenset[str] | set[str] = frozenset()) -> int:
     """Copy the first ``articles`` JSONL lines of ``files`` into ``target``, leaving out the
     records whose id is in ``skip``; returns how many."""
     written = 0

@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from pipeline.clean import clean_text
 from pipeline.ner.evaluate import Scores, read_tagged
 from pipeline.ner.model import Model, segment, spans_to_tags, tags_to_piece_spans
 from pipeline.ner.tagging import CRF, LABELS, FloretVectors, transition_mask
@@ -189,3 +190,36 @@ def test_spans_never_start_or_end_on_a_symbol() -> None:
     model.network, model.convention = AllPerson(), 1
     words = ["#", "غسان", " ", ")"]
     assert model.predict([words], [words], [[False] * 4], window=0) == [[(1, 2, "PER", 0.9)]]
+
+
+def test_words_never_alone_are_counted_from_gold_labels() -> None:
+    from types import SimpleNamespace
+
+    from pipeline.training.lone_words import alone_counts, never_alone
+
+    def sentence(norms, labels, clitic=None):
+        return SimpleNamespace(norms=norms, labels=labels, clitic=clitic or [False] * len(norms))
+
+    gold = [sentence(["قوات", "الامن"], ["B-ORG", "I-ORG"]) for _ in range(5)]
+    gold += [sentence(["زار", "سيول"], ["O", "B-LOC"]) for _ in range(5)]
+    gold += [sentence(["قوات", "و", "الجيش"], ["O", "O", "B-ORG"], [False, True, False])]
+    gold += [sentence(["حماس"], ["B-ORG"]), sentence(["قال", "ان"], ["O", "O"])]
+    seen, alone = alone_counts(gold)
+    assert (seen["قوات"], alone["قوات"]) == (6, 0) and (seen["سيول"], alone["سيول"]) == (5, 5)
+    assert seen["و"] == 0  # clitics are not words
+    assert never_alone(seen, alone) == ["الامن", "زار", "قوات"]  # سيول is a name alone; the rest are too rare
+
+
+@needs_model
+def test_stage_drops_one_word_model_mentions_of_words_never_alone(model: Model, monkeypatch) -> None:
+    from pipeline.ner.base import DocView
+    from pipeline.ner.model import _never_alone
+
+    assert "قوات" in _never_alone(str(MODEL_PATH))  # shipped with the model
+    text = "وصلت قوات إلى مدينة كوفاليسك أمس ."
+    view = DocView(model.tokenizer(next(iter(clean_text(text, source="t")))))
+    norms = [t.norm for t in view.tokens]
+    forces, town = norms.index("قوات"), norms.index("كوفاليسك")
+    monkeypatch.setattr(Model, "predict", lambda self, *a, **k: [[(forces, forces + 1, "ORG", 0.9),
+                                                                  (town, town + 1, "LOC", 0.9)]])
+    assert [m.norm for m in model(view, [])] == ["كوفاليسك"]

@@ -35,6 +35,7 @@ BATCH_SIZE = 64  # sentences (windows) per network call ...
 BATCH_TOKENS = 8192  # ... and padded tokens: the LSTM's work arrays stay under ~150 MB
 PROPAGATED_SCORE = 0.5  # a span copied from another sentence by :func:`propagate`
 CONSISTENCY_WINDOW = 10  # sentences either side that :func:`propagate` looks at
+NEVER_ALONE = "never_alone.txt"  # words the stage never takes as a one-word model mention: see :func:`_never_alone`
 
 
 class ModelError(Exception):
@@ -126,6 +127,7 @@ class Model:
         self.path = Path(path) if path else resource_paths().model
         self.convention = convention  # which annotation convention the network follows (see student.py)
         self.network = _load(str(self.path))
+        self.never_alone = _never_alone(str(self.path))
         self.tokenizer = tokenizer or Tokenizer()
 
     # -- pipeline component ---------------------------------------------------------------
@@ -135,7 +137,8 @@ class Model:
         predicted = self.predict([[t.text for t in s] for s in sentences], [[t.norm for t in s] for s in sentences],
                                  [[t.is_clitic for t in s] for s in sentences])
         return [view.mention(sentence.start + a, sentence.start + b - 1, label, self.name, score)
-                for sentence, spans in zip(view.tdoc.sentences, predicted) for a, b, label, score in spans]
+                for sentence, spans, norms in zip(view.tdoc.sentences, predicted, ([t.norm for t in s] for s in sentences))
+                for a, b, label, score in spans if not (b - a == 1 and norms[a] in self.never_alone)]
 
     # -- pre-tokenized input --------------------------------------------------------------
     def tag_sentences(self, sentences: Iterable[Sequence[str]], window: int = CONSISTENCY_WINDOW) -> list[list[str]]:
@@ -252,6 +255,18 @@ def propagate(norms: list[list[str]], clitic: list[list[bool]], spans: list[list
                     added.append((a, a + size, label, PROPAGATED_SCORE))
         out.append(sorted(sentence + added))
     return out
+
+
+@lru_cache(maxsize=4)
+def _never_alone(path: str) -> frozenset[str]:
+    """Folded words the gold data never tags as an entity on their own (``never_alone.txt``,
+    :mod:`pipeline.training.lone_words`): a one-word model mention of one of them is dropped by
+    the NER stage ("قوات", "ولاية", "دونالد"). Empty for a model folder without the file."""
+    listing = Path(path) / NEVER_ALONE
+    if not listing.is_file():
+        return frozenset()
+    return frozenset(line.strip() for line in listing.read_text(encoding="utf-8").splitlines()
+                     if line.strip() and not line.startswith("#"))
 
 
 @lru_cache(maxsize=4)
