@@ -54,6 +54,7 @@ class Linker:
         countries = self._document_countries(mentions) | {c for t in tdoc.tokens if (c := nationality(t.norm))}
         targets: dict[int, EntityFacts] = {}
         chosen = self._cue_choices(mentions, text, countries)
+        parts = _parts_of_fuller_people(mentions)
         for i, mention in enumerate(mentions):
             reuse = chosen.get(mention.norm) if mention.label == "LOC" and not _cue(_word_before(text, mention.start)) else None
             if reuse:
@@ -62,6 +63,8 @@ class Linker:
                 after = nationality(_word_after(text, mention.end))
                 choice = self._disambiguate(mention, countries, _word_before(text, mention.start), after)
                 mention = replace(mention, kb_id=choice)
+            if mention.label == "PER" and not mention.kb_id and mention.norm in parts:
+                continue  # the document named this person in full: _link_partial_names decides, not the KB
             target = self._from_kb(mention)
             if target is not None:
                 targets[i] = target
@@ -162,6 +165,12 @@ class Linker:
                 targets[j] = EntityFacts(local_id("PER", mentions[j].norm), "PER",
                                          name_ar=text[mentions[j].start:mentions[j].end])
             targets[i] = targets[j]
+
+
+def _parts_of_fuller_people(mentions: list[Mention]) -> set[str]:
+    """Folded partial names ("الفلاحي") of the longer person mentions of a document ("عادل الفلاحي")."""
+    return {part for m in mentions if m.label == "PER" and " " in m.norm for part in partial_names(m.norm.split())
+            if part != m.norm}
 
 
 SKELETON_MIN_CHARS = 4
