@@ -38,7 +38,8 @@ def write_card(model: Path, teachers: Path, pretrained: Path) -> Path:
         f"the table of attempts comes from `{model.name}.experiments.md`.\n",
         "## What ships\n",
         f"`model.onnx` (the student network, run by ONNX Runtime), `vocab.json`, `vectors.npy` + `vectors.json` "
-        f"(floret table): {size:.1f} MB. Per model token (the pipeline's own tokens: proclitics split, folded "
+        f"(floret table, float16), `never_alone.txt` (words the NER stage never takes as a one-word model "
+        f"mention: `pipeline.training.lone_words`): {size:.1f} MB. Per model token (the pipeline's own tokens: proclitics split, folded "
         "forms): a word embedding, a character CNN, the frozen floret vector, a proclitic flag and the annotation "
         f"convention (0 ANERcorp's, 1 ours) -> one BiLSTM layer (2 x {ss['shape'].get('hidden')}) -> label "
         "log-probabilities -> Viterbi with invalid IOB2 moves forbidden. No torch at run time.\n",

@@ -32,9 +32,9 @@ WINDOW = 100  # longer unlabeled sentences are cut into windows of this many tok
 
 @dataclass
 class StudentSettings:
-    tokens: int = 1_500_000  # unlabeled model tokens with soft targets
+    tokens: int = 4_000_000  # unlabeled model tokens with soft targets
     soft_per_epoch: int = 400_000
-    epochs: int = 8
+    epochs: int = 16
     batch: int = 32
     lr: float = 0.002
     grad_clip: float = 5.0

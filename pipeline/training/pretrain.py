@@ -274,7 +274,7 @@ def lstm_arrays(model) -> dict[str, np.ndarray]:
 
 def export(work: Path, out: Path, vectors: FloretVectors, settings: Settings, figures: dict) -> None:
     out.mkdir(parents=True, exist_ok=True)
-    vectors.save(out)
+    vectors.save(out, np.float16)  # half the size; read back as float32 (see FloretVectors.load)
     arrays = {}
     for direction in ("fwd", "bwd"):
         for name, value in np.load(work / f"lm-{direction}.npz").items():
