@@ -128,3 +128,24 @@ def test_the_measurement_on_a_slice(tmp_path):
         assert micro["relaxed"]["f1"] >= micro["exact"]["f1"] > 0
     # the stage finds more with the knowledge base than without the gold's entries
     assert systems["stage"]["micro"]["exact"]["recall"] >= systems["stage, names outside the KB"]["micro"]["exact"]["recall"]
+
+
+def _relink_module():
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("relink_nil", ROOT / "scripts" / "news_gold" / "relink_nil.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_nil_links_are_current_with_the_knowledge_base(tmp_path) -> None:
+    """No gold NIL link names an entity the KB now holds (scripts/news_gold/relink_nil.py after a KB round)."""
+    relink = _relink_module()
+    assert relink.english_key("Kylian Mbappé") == relink.english_key("kylian  mbappe") == "kylian mbappe"
+    index = relink.kb_by_english_name()
+    for split in SPLITS:
+        copy = tmp_path / f"{split}.jsonl"
+        copy.write_bytes((GOLD_DIR / f"{split}.jsonl").read_bytes())
+        assert relink.relink(copy, index) == 0, f"run scripts/news_gold/relink_nil.py on {split}.jsonl"
+        assert copy.read_bytes() == (GOLD_DIR / f"{split}.jsonl").read_bytes()  # rewriting keeps the format
