@@ -50,15 +50,6 @@ def corpus_files(corpus: Path | None) -> tuple[list[Path], str]:
     return [BUNDLED_SAMPLE], f"{BUNDLED_SAMPLE.relative_to(ROOT)} (bundled; {CORPUS_DIR} not found)"
 
 
-def reserved_ids(corpus: Path | None) -> set[str]:
-    """Ids listed in the corpus's ``RESERVED.txt``: kept for independent evaluation, never read."""
-    listing = corpus / "RESERVED.txt" if corpus is not None else None
-    if listing is None or not listing.is_file():
-        return set()
-    return {line.strip() for line in listing.read_text(encoding="utf-8").splitlines()
-            if line.strip() and not line.startswith("#")}
-
-
 def _record_id(line: bytes) -> str:
     try:
         return str(json.loads(line).get("id", ""))
@@ -178,6 +169,8 @@ def main(argv: list[str] | None = None) -> None:
     work.mkdir(parents=True, exist_ok=True)
     try:
         files, label = corpus_files(args.corpus)
+        from pipeline.training.news import reserved_ids
+
         skip = reserved_ids(args.corpus)
         if args.articles > 0 or skip:
             sample = work / "sample.jsonl"

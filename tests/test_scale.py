@@ -340,7 +340,8 @@ def test_entity_store_on_disk_gives_the_rows_of_summing_in_memory(tmp_path, monk
 # -- records kept for independent evaluation ------------------------------------------------
 def test_benchmark_samples_leave_out_reserved_records(tmp_path):
     """Neither the bundled sample nor a sample written from the corpus holds a RESERVED.txt id."""
-    from pipeline.bench import reserved_ids, write_sample
+    from pipeline.bench import write_sample
+    from pipeline.training.news import reserved_ids
 
     corpus = tmp_path / "news"
     corpus.mkdir()

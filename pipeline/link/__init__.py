@@ -54,7 +54,7 @@ class Linker:
         countries = self._document_countries(mentions) | {c for t in tdoc.tokens if (c := nationality(t.norm))}
         targets: dict[int, EntityFacts] = {}
         chosen = self._cue_choices(mentions, text, countries)
-        parts = _parts_of_fuller_people(mentions)
+        fuller = _fuller_people(mentions)
         for i, mention in enumerate(mentions):
             reuse = chosen.get(mention.norm) if mention.label == "LOC" and not _cue(_word_before(text, mention.start)) else None
             if reuse:
@@ -63,12 +63,12 @@ class Linker:
                 after = nationality(_word_after(text, mention.end))
                 choice = self._disambiguate(mention, countries, _word_before(text, mention.start), after)
                 mention = replace(mention, kb_id=choice)
-            if mention.label == "PER" and not mention.kb_id and mention.norm in parts:
+            if mention.label == "PER" and not mention.kb_id and fuller.get(mention.norm, i) != i:
                 continue  # the document named this person in full: _link_partial_names decides, not the KB
             target = self._from_kb(mention)
             if target is not None:
                 targets[i] = target
-        self._link_partial_names(mentions, targets, text)
+        self._link_partial_names(mentions, fuller, targets, text)
         by_start = {m.start: i for i, m in enumerate(mentions)}
         linked = []
         for i, mention in enumerate(mentions):
@@ -149,14 +149,10 @@ class Linker:
         entry_id = self.person_parts.get(mention.norm)
         return self.gazetteer.get(entry_id) if entry_id else None
 
-    def _link_partial_names(self, mentions: list[Mention], targets: dict[int, EntityFacts], text: str) -> None:
+    def _link_partial_names(self, mentions: list[Mention], fuller: dict[str, int], targets: dict[int, EntityFacts],
+                            text: str) -> None:
         """Unlinked people whose name is part of a fuller person mention in the same document."""
-        fuller: dict[str, int] = {}  # partial name -> the longest person mention it is part of
-        people = [i for i, m in enumerate(mentions) if m.label == "PER"]
-        for j in sorted(people, key=lambda j: (-len(mentions[j].norm.split()), mentions[j].start)):
-            for part in partial_names(mentions[j].norm.split()):
-                fuller.setdefault(part, j)
-        for i in people:
+        for i in (i for i, m in enumerate(mentions) if m.label == "PER"):
             fullest = fuller.get(mentions[i].norm)
             if i in targets or fullest is None or fullest == i:
                 continue
@@ -167,10 +163,15 @@ class Linker:
             targets[i] = targets[j]
 
 
-def _parts_of_fuller_people(mentions: list[Mention]) -> set[str]:
-    """Folded partial names ("الفلاحي") of the longer person mentions of a document ("عادل الفلاحي")."""
-    return {part for m in mentions if m.label == "PER" and " " in m.norm for part in partial_names(m.norm.split())
-            if part != m.norm}
+def _fuller_people(mentions: list[Mention]) -> dict[str, int]:
+    """Folded partial name ("الفلاحي") -> index of the longest person mention it is part of
+    ("عادل الفلاحي"), the earliest among equals."""
+    fuller: dict[str, int] = {}
+    people = [i for i, m in enumerate(mentions) if m.label == "PER"]
+    for j in sorted(people, key=lambda j: (-len(mentions[j].norm.split()), mentions[j].start)):
+        for part in partial_names(mentions[j].norm.split()):
+            fuller.setdefault(part, j)
+    return fuller
 
 
 SKELETON_MIN_CHARS = 4

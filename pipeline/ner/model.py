@@ -117,7 +117,7 @@ def tags_to_piece_spans(tags: Sequence[str], seg: Segmented) -> list[tuple[int, 
 
 
 class Model:
-    """The shipped BiLSTM-CRF (:mod:`pipeline.ner.tagging`) behind the pipeline component interface."""
+    """The shipped student network (:mod:`pipeline.ner.student`) behind the pipeline component interface."""
 
     name = "model"
     method = "model"
@@ -134,11 +134,12 @@ class Model:
     def __call__(self, view: DocView, found: list[Mention]) -> list[Mention]:
         tokens = view.tokens
         sentences = [tokens[s.start:s.end] for s in view.tdoc.sentences]
-        predicted = self.predict([[t.text for t in s] for s in sentences], [[t.norm for t in s] for s in sentences],
+        norms = [[t.norm for t in s] for s in sentences]
+        predicted = self.predict([[t.text for t in s] for s in sentences], norms,
                                  [[t.is_clitic for t in s] for s in sentences])
         return [view.mention(sentence.start + a, sentence.start + b - 1, label, self.name, score)
-                for sentence, spans, norms in zip(view.tdoc.sentences, predicted, ([t.norm for t in s] for s in sentences))
-                for a, b, label, score in spans if not (b - a == 1 and norms[a] in self.never_alone)]
+                for sentence, spans, words in zip(view.tdoc.sentences, predicted, norms)
+                for a, b, label, score in spans if not (b - a == 1 and words[a] in self.never_alone)]
 
     # -- pre-tokenized input --------------------------------------------------------------
     def tag_sentences(self, sentences: Iterable[Sequence[str]], window: int = CONSISTENCY_WINDOW) -> list[list[str]]:

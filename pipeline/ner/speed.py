@@ -36,7 +36,7 @@ def main(argv: list[str] | None = None) -> None:
     tokenizer = Tokenizer()
     model = Model(args.model, tokenizer)
     load_seconds = time.perf_counter() - started
-    from pipeline.bench import reserved_ids
+    from pipeline.training.news import reserved_ids
 
     reserved = reserved_ids(args.news.parent)
     views = []

@@ -17,25 +17,23 @@ from collections import Counter
 from collections.abc import Iterable
 from pathlib import Path
 
+from pipeline.ner.conll import spans as tag_spans
+
 MIN_COUNT = 5
 MAX_ALONE_RATE = 0.02
 
 
 def alone_counts(sentences: Iterable) -> tuple[Counter, Counter]:
-    """Per folded word: occurrences, and occurrences as a one-word entity (IOB2 labels)."""
+    """Per folded word: occurrences, and occurrences as a one-word entity (IOB2 labels; a clitic
+    inside an entity's span does not count as a word of it)."""
     seen: Counter = Counter()
     alone: Counter = Counter()
     for s in sentences:
-        for i, (norm, clitic, label) in enumerate(zip(s.norms, s.clitic, s.labels)):
-            if clitic:
-                continue
-            seen[norm] += 1
-            if label.startswith("B-"):
-                j = i + 1
-                while j < len(s.labels) and s.clitic[j] and s.labels[j].startswith("I-"):
-                    j += 1
-                if j == len(s.labels) or not s.labels[j].startswith("I-"):
-                    alone[norm] += 1
+        seen.update(norm for norm, clitic in zip(s.norms, s.clitic) if not clitic)
+        for start, end, _ in tag_spans(s.labels):
+            words = [norm for norm, clitic in zip(s.norms[start:end], s.clitic[start:end]) if not clitic]
+            if len(words) == 1:
+                alone[words[0]] += 1
     return seen, alone
 
 

@@ -22,13 +22,18 @@ NEWS = "news_unlabeled"
 GOLD_SELECTION = Path(__file__).resolve().parents[2] / "data" / "news_gold" / "selection.tsv"
 
 
+def reserved_ids(corpus: Path | None) -> set[str]:
+    """Ids listed in the news corpus folder's ``RESERVED.txt``: kept for independent evaluation, never read."""
+    listing = corpus / "RESERVED.txt" if corpus is not None else None
+    if listing is None or not listing.is_file():
+        return set()
+    return {line.strip() for line in listing.read_text(encoding="utf-8").splitlines()
+            if line.strip() and not line.startswith("#")}
+
+
 def excluded_ids(corpora: Path) -> set[str]:
     """Reserved records and news gold articles: never learned from."""
-    ids: set[str] = set()
-    reserved = corpora / NEWS / "RESERVED.txt"
-    if reserved.exists():
-        ids |= {line.strip() for line in reserved.read_text(encoding="utf-8").splitlines()
-                if line.strip() and not line.startswith("#")}
+    ids = reserved_ids(corpora / NEWS)
     if GOLD_SELECTION.exists():
         ids |= {line.split("\t")[1] for line in GOLD_SELECTION.read_text(encoding="utf-8").splitlines()
                 if "\tantcorpus" in line}
